@@ -1,0 +1,1 @@
+//! The catalog the page builds every option list from.

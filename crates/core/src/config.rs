@@ -1,0 +1,1 @@
+//! Run configuration: serde data, validation with field-naming messages, and a lossless URL query form.

@@ -1,0 +1,1 @@
+//! wasm-bindgen boundary: opaque handles around core sessions, catalog export, and canvas drawing.
