@@ -33,3 +33,6 @@ pub struct HyperParam {
     /// One sentence: meaning, formula role, source.
     pub doc: &'static str,
 }
+
+/// Hyperparameter values by name (`lr`, `momentum`, ...). Names missing from the map take their defaults.
+pub type Hyper = std::collections::BTreeMap<String, f64>;
