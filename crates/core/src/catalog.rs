@@ -1,1 +1,92 @@
-//! The catalog the page builds every option list from.
+//! The catalog the page builds every option list from: registries, optimizer hyperparameters, the config
+//! field table and the default query, as one JSON document (shape pinned in `docs/ARCHITECTURE.md`).
+
+use crate::config::{Config, FIELDS};
+use crate::data::{DatasetKind, Task};
+use crate::dropout::{DropoutScaling, NoiseKind};
+use crate::loss::{Head, Regularizer};
+use crate::mlp::{Activation, Init};
+use crate::optim::OptimizerKind;
+use crate::registry::Keyed;
+use serde_json::{json, Value};
+
+/// `[{"key","label","doc"}]` for every entry of a registry, in display order.
+fn entries<T: Keyed>() -> Vec<Value> {
+    T::ALL
+        .iter()
+        .map(|v| json!({"key": v.key(), "label": v.label(), "doc": v.doc()}))
+        .collect()
+}
+
+/// The catalog as a JSON value (see [`catalog_json`]).
+pub fn catalog() -> Value {
+    let datasets: Vec<Value> = DatasetKind::ALL
+        .iter()
+        .map(|&d| {
+            let task = d.task();
+            json!({"key": d.key(), "label": d.label(), "doc": d.doc(), "task": task.key(),
+                   "classes": task.classes(), "inputDim": d.input_dim(), "domain": d.domain()})
+        })
+        .collect();
+    // The tasks that occur, in dataset order, one per kind.
+    let mut tasks: Vec<Task> = Vec::new();
+    for d in DatasetKind::ALL {
+        if !tasks.iter().any(|t| t.key() == d.task().key()) {
+            tasks.push(d.task());
+        }
+    }
+    let heads: Vec<Value> = Head::ALL
+        .iter()
+        .map(|&h| {
+            let suits: Vec<&str> = tasks
+                .iter()
+                .filter(|t| t.heads().contains(&h))
+                .map(|t| t.key())
+                .collect();
+            json!({"key": h.key(), "label": h.label(), "doc": h.doc(), "tasks": suits})
+        })
+        .collect();
+    let optimizers: Vec<Value> = OptimizerKind::ALL
+        .iter()
+        .map(|&o| {
+            let hyper: Vec<Value> = o
+                .hyperparams()
+                .iter()
+                .map(|p| {
+                    json!({"name": p.name, "label": p.label, "default": p.default, "min": p.min, "max": p.max,
+                           "minInclusive": p.min_inclusive, "doc": p.doc})
+                })
+                .collect();
+            json!({"key": o.key(), "label": o.label(), "doc": o.doc(), "hyperparams": hyper})
+        })
+        .collect();
+    let defaults = Config::default();
+    let fields: Vec<Value> = FIELDS
+        .iter()
+        .map(|f| {
+            json!({"key": f.key, "label": f.label, "kind": f.kind.key(), "choices": f.choices, "min": f.min,
+                   "max": f.max, "maxItems": f.max_items, "default": f.write(&defaults), "doc": f.doc})
+        })
+        .collect();
+    json!({
+        "datasets": datasets,
+        "activations": entries::<Activation>(),
+        "inits": entries::<Init>(),
+        "regularizers": entries::<Regularizer>(),
+        "noiseKinds": entries::<NoiseKind>(),
+        "dropoutScalings": entries::<DropoutScaling>(),
+        "heads": heads,
+        "optimizers": optimizers,
+        "fields": fields,
+        "defaultQuery": defaults.to_query(),
+    })
+}
+
+/// The catalog as a JSON string: `datasets` (key, label, doc, task, classes — null for regression —,
+/// inputDim, domain), `activations`, `inits`, `regularizers`, `noiseKinds`, `dropoutScalings` (key, label,
+/// doc), `heads` (+ `tasks` they suit), `optimizers` (+ `hyperparams` with name, label, default, min, max,
+/// minInclusive, doc), `fields` (key, label, kind, choices, min, max, maxItems, default, doc — in query order)
+/// and `defaultQuery`.
+pub fn catalog_json() -> String {
+    catalog().to_string()
+}

@@ -1,1 +1,319 @@
-//! Run configuration: serde data, validation with field-naming messages, and a lossless URL query form.
+//! Run configuration: one declarative field table ([`FIELDS`]) drives validation with field-naming messages,
+//! the lossless URL query form and the catalog's field list.
+//!
+//! Query rules (`from_query`): a leading `#` or `?` is ignored; pairs are `key=value` joined by `&`; keys and
+//! values are percent-decoded (`%2C` → `,`; `+` stays `+`). A missing key takes its default *in context* (one
+//! tanh per hidden layer, the dataset task's default head, the optimizer's default hyperparameters). A bad
+//! value falls back the same way and yields an [`Error`] naming the field, the allowed range and the value.
+//! Unknown keys, a hyperparameter the chosen optimizer does not read, and repeated keys (the first value is
+//! used, as `URLSearchParams.get`) are reported as errors too, so a typo never vanishes silently.
+
+mod field;
+mod table;
+
+pub use field::{Field, FieldKind};
+pub use table::{FIELDS, MAX_LAYERS, MAX_SIGMA, MAX_WIDTH};
+
+use crate::data::{DatasetKind, Task};
+use crate::dropout::DropoutConfig;
+use crate::loss::{Head, Regularizer};
+use crate::mlp::{Activation, Init, MlpSpec};
+use crate::optim::{hyper_value, Hyper, HyperParam, OptimizerKind};
+use crate::registry::Keyed;
+use crate::{Error, Result};
+use field::{interval, shown};
+use std::collections::BTreeMap;
+
+/// Largest seed: 2^53 − 1, the largest integer a JavaScript number holds exactly.
+pub const MAX_SEED: u64 = (1 << 53) - 1;
+/// Hidden-layer activation used when the query names none.
+pub const DEFAULT_ACTIVATION: Activation = Activation::Tanh;
+
+/// Everything that defines a run. Ranges and defaults: see [`FIELDS`] (and `docs/ARCHITECTURE.md`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Seed of every random stream. Default 1; range [0, 2^53 − 1].
+    pub seed: u64,
+    /// The dataset. Default circle.
+    pub dataset: DatasetKind,
+    /// Samples generated before the split. Default 400; range [10, 2000].
+    pub samples: usize,
+    /// Data noise σ in data units (see `data.rs`). Default 0.1; range [0, 1].
+    pub noise: f64,
+    /// Held-out fraction. Default 0.5; range [0.1, 0.9].
+    pub test_fraction: f64,
+    /// Hidden widths, input side first. Default [4, 2]; at most 6 layers, widths [1, 256].
+    pub hidden: Vec<usize>,
+    /// One activation per hidden layer (same length as `hidden`). Default tanh.
+    pub activations: Vec<Activation>,
+    /// Output head; must be in `dataset.task().heads()`. Default sigmoid-bce.
+    pub head: Head,
+    /// Weight initialisation. Default glorot.
+    pub init: Init,
+    /// Noise per layer input (`hidden.len() + 1` entries) and the scaling rule. Default none, inverted.
+    pub dropout: DropoutConfig,
+    /// Weight penalty. Default none.
+    pub regularizer: Regularizer,
+    /// Penalty strength λ. Default 0.001; range [0, 1].
+    pub lambda: f64,
+    /// Optimizer. Default sgd.
+    pub optimizer: OptimizerKind,
+    /// The optimizer's hyperparameters by name; missing names take `hyperparams()` defaults.
+    pub hyper: Hyper,
+    /// Minibatch size. Default 10; range [1, 2000].
+    pub batch_size: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let hidden = vec![4, 2];
+        Config {
+            seed: 1,
+            dataset: DatasetKind::Circle,
+            samples: 400,
+            noise: 0.1,
+            test_fraction: 0.5,
+            activations: vec![DEFAULT_ACTIVATION; hidden.len()],
+            head: Head::SigmoidBce,
+            init: Init::Glorot,
+            dropout: DropoutConfig::none(hidden.len()),
+            hidden,
+            regularizer: Regularizer::None,
+            lambda: 0.001,
+            optimizer: OptimizerKind::Sgd,
+            hyper: default_hyper(OptimizerKind::Sgd),
+            batch_size: 10,
+        }
+    }
+}
+
+/// Every hyperparameter of `kind` at its default value.
+pub fn default_hyper(kind: OptimizerKind) -> Hyper {
+    kind.hyperparams()
+        .iter()
+        .map(|p| (p.name.to_string(), p.default))
+        .collect()
+}
+
+/// A [`Config`] that passed [`Config::validate`] (with missing hyperparameters filled in). Only `validate`
+/// makes one, so a session built from it can assume valid input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidConfig(Config);
+
+impl std::ops::Deref for ValidConfig {
+    type Target = Config;
+    fn deref(&self) -> &Config {
+        &self.0
+    }
+}
+
+impl ValidConfig {
+    /// The validated config, for editing (validate again before use).
+    pub fn into_inner(self) -> Config {
+        self.0
+    }
+}
+
+impl Config {
+    /// The dataset's task.
+    pub fn task(&self) -> Task {
+        self.dataset.task()
+    }
+
+    /// The network shape: input width from the dataset, output width 1 (binary, regression) or K (K classes).
+    pub fn mlp_spec(&self) -> MlpSpec {
+        MlpSpec {
+            input_dim: self.dataset.input_dim(),
+            hidden: self.hidden.clone(),
+            activations: self.activations.clone(),
+            output_dim: self.task().output_dim(),
+            head: self.head,
+            init: self.init,
+        }
+    }
+
+    /// Sets the optimizer and resets `hyper` to its defaults (what the page does when the choice changes).
+    pub fn set_optimizer(&mut self, kind: OptimizerKind) {
+        self.optimizer = kind;
+        self.hyper = default_hyper(kind);
+    }
+
+    /// The first error of [`Config::validate_all`], or the config with missing hyperparameters filled in.
+    pub fn validate(&self) -> Result<ValidConfig> {
+        if let Some(e) = self.validate_all().into_iter().next() {
+            return Err(e);
+        }
+        let mut c = self.clone();
+        c.hyper = self.filled_hyper();
+        Ok(ValidConfig(c))
+    }
+
+    /// Every problem, in query order: each field's range / length / fit with the dataset, then each
+    /// hyperparameter (unknown to the optimizer, or out of its range).
+    pub fn validate_all(&self) -> Vec<Error> {
+        let mut errors: Vec<Error> = FIELDS.iter().filter_map(|f| f.check(self).err()).collect();
+        let params = self.optimizer.hyperparams();
+        for (name, &v) in &self.hyper {
+            match params.iter().find(|p| p.name == name) {
+                None => errors.push(not_a_hyperparam(name, self.optimizer)),
+                Some(p) => errors.extend(check_hyper(p, v, &format!("{v}")).err()),
+            }
+        }
+        errors
+    }
+
+    /// `key=value` pairs joined by `&`, every field in [`FIELDS`] order, then the chosen optimizer's
+    /// hyperparameters; floats in shortest round-trip form, so `from_query(&c.to_query()).0 == c` for every
+    /// valid `c` whose `hyper` names every hyperparameter (as `validate`, `Default` and `from_query` make).
+    pub fn to_query(&self) -> String {
+        let fields = FIELDS
+            .iter()
+            .map(|f| format!("{}={}", f.key, f.write(self)));
+        let kind = self.optimizer;
+        let hyper = kind
+            .hyperparams()
+            .iter()
+            .map(|p| format!("{}={}", p.name, hyper_value(kind, &self.hyper, p.name)));
+        fields.chain(hyper).collect::<Vec<_>>().join("&")
+    }
+
+    /// Parses a query (rules in the module doc). Never panics; always returns a valid config and the errors
+    /// (empty when the query was fully valid).
+    pub fn from_query(q: &str) -> (Config, Vec<Error>) {
+        let mut errors = Vec::new();
+        let mut given: BTreeMap<String, String> = BTreeMap::new();
+        let mut order = Vec::new();
+        for (k, v) in pairs(q) {
+            if let std::collections::btree_map::Entry::Vacant(slot) = given.entry(k.clone()) {
+                slot.insert(v);
+                order.push(k);
+            } else {
+                let msg = "given more than once; the first value is used";
+                errors.push(Error::invalid(&shown(&k), msg));
+            }
+        }
+        let mut c = Config::default();
+        for f in FIELDS {
+            match given.get(f.key) {
+                None => f.reset(&mut c),
+                Some(text) => {
+                    if let Err(e) = f.read(&mut c, text) {
+                        errors.push(e);
+                        f.reset(&mut c);
+                    }
+                }
+            }
+        }
+        c.hyper = default_hyper(c.optimizer);
+        for p in c.optimizer.hyperparams() {
+            if let Some(text) = given.get(p.name) {
+                let t = text.trim();
+                let parsed = t.parse::<f64>().map_err(|_| Error::Parse {
+                    field: p.name.into(),
+                    value: shown(t),
+                    reason: format!(
+                        "expected a number in {}",
+                        interval(p.min, p.max, p.min_inclusive)
+                    ),
+                });
+                match parsed.and_then(|v| check_hyper(p, v, t).map(|()| v)) {
+                    Ok(v) => {
+                        c.hyper.insert(p.name.into(), v);
+                    }
+                    Err(e) => errors.push(e),
+                }
+            }
+        }
+        for k in order {
+            if FIELDS.iter().any(|f| f.key == k) || c.hyper.contains_key(&k) {
+                continue;
+            }
+            let any_optimizer = OptimizerKind::ALL
+                .iter()
+                .any(|o| o.hyperparams().iter().any(|p| p.name == k));
+            errors.push(if any_optimizer {
+                not_a_hyperparam(&k, c.optimizer)
+            } else {
+                let keys: Vec<&str> = FIELDS.iter().map(|f| f.key).collect();
+                Error::invalid(
+                    &shown(&k),
+                    format!(
+                        "unknown key; allowed: {}, and the optimizer's hyperparameters",
+                        keys.join(", ")
+                    ),
+                )
+            });
+        }
+        (c, errors)
+    }
+
+    /// `hyper` with every hyperparameter of the chosen optimizer present (defaults for missing names).
+    fn filled_hyper(&self) -> Hyper {
+        let kind = self.optimizer;
+        kind.hyperparams()
+            .iter()
+            .map(|p| (p.name.to_string(), hyper_value(kind, &self.hyper, p.name)))
+            .collect()
+    }
+}
+
+fn check_hyper(p: &HyperParam, v: f64, shown_value: &str) -> Result<()> {
+    let above_min = if p.min_inclusive {
+        v >= p.min
+    } else {
+        v > p.min
+    };
+    if v.is_finite() && above_min && v <= p.max {
+        Ok(())
+    } else {
+        Err(Error::out_of_range(
+            p.name,
+            interval(p.min, p.max, p.min_inclusive),
+            shown_value,
+        ))
+    }
+}
+
+fn not_a_hyperparam(name: &str, kind: OptimizerKind) -> Error {
+    let names: Vec<&str> = kind.hyperparams().iter().map(|p| p.name).collect();
+    let msg = format!(
+        "not a hyperparameter of {kind}; allowed: {}",
+        names.join(", ")
+    );
+    Error::invalid(&shown(name), msg)
+}
+
+/// Decoded `(key, value)` pairs; empty segments skipped, a segment without `=` has the empty value.
+fn pairs(q: &str) -> Vec<(String, String)> {
+    let q = q.trim();
+    let q = q.strip_prefix('#').unwrap_or(q);
+    let q = q.strip_prefix('?').unwrap_or(q);
+    q.split('&')
+        .filter(|s| !s.is_empty())
+        .map(|seg| {
+            let (k, v) = seg.split_once('=').unwrap_or((seg, ""));
+            (percent_decode(k).trim().to_string(), percent_decode(v))
+        })
+        .collect()
+}
+
+/// `%XX` → byte (invalid escapes kept verbatim); invalid UTF-8 becomes U+FFFD.
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |j: usize| b.get(j).and_then(|&c| (c as char).to_digit(16));
+        match (b[i], hex(i + 1), hex(i + 2)) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

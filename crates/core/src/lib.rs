@@ -15,6 +15,7 @@ pub mod optim;
 pub mod registry;
 pub mod rng;
 pub mod session;
+pub mod workloads;
 
 pub use error::{Error, Result};
 pub use linalg::{Matrix, Vector};

@@ -1,6 +1,22 @@
 //! The multilayer perceptron as plain data: layers of (W, b), batched forward with a cache, backward to one flat gradient.
+//!
+//! Submodules: `activation` (σ(z) and σ'(z) per unit), `init` (He / Glorot / Playground weights), `forward`
+//! (batched forward pass with optional trace and the per-layer input noise), `train` (loss and flat gradient).
 
+mod activation;
+mod forward;
+mod init;
+mod train;
+
+use crate::dropout::{DropoutConfig, Masks};
 use crate::keyed_enum;
+use crate::loss::Head;
+use crate::rng::Rng;
+use crate::{Matrix, Vector};
+
+pub use crate::loss::LossGrad;
+pub(crate) use activation::sigmoid;
+pub use activation::LEAKY_SLOPE;
 
 keyed_enum! {
     /// Hidden-layer activation functions.
@@ -19,5 +35,200 @@ keyed_enum! {
         He => ("he", "He", "W ~ N(0, 2 / fan_in), biases 0 (He et al. 2015); suits ReLU."),
         Glorot => ("glorot", "Glorot", "W ~ U(±√(6 / (fan_in + fan_out))), biases 0 (Glorot & Bengio 2010); suits tanh/sigmoid."),
         Uniform => ("uniform", "Playground uniform", "W ~ U(-0.5, 0.5), biases 0.1, as TensorFlow Playground initialises."),
+    }
+}
+
+/// The shape of a network: what [`Mlp::new`] builds. Validated by `config.rs` (widths ≥ 1, the head suits the
+/// output dimension); the model itself assumes valid input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MlpSpec {
+    /// Number of input features (2 for the 2D datasets, 1 for the curves).
+    pub input_dim: usize,
+    /// Width of each hidden layer, input side first; empty = a single affine layer (logistic/softmax regression).
+    pub hidden: Vec<usize>,
+    /// Activation of each hidden layer. A shorter list is padded with its last entry (tanh if empty).
+    pub activations: Vec<Activation>,
+    /// Number of outputs: 1 for `sigmoid-bce` / `tanh-mse`, K classes for `softmax-ce`, any for `linear-mse`.
+    pub output_dim: usize,
+    /// Output activation fused with its loss.
+    pub head: Head,
+    /// Weight initialisation.
+    pub init: Init,
+}
+
+/// One affine layer followed by an activation: h = σ(W u + b), where u is the (possibly noisy) layer input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layer {
+    /// Weights, out × in (row i holds the incoming weights of unit i).
+    pub w: Matrix,
+    /// Biases, length out.
+    pub b: Vector,
+    /// Activation σ of this layer. The output layer uses [`Activation::Linear`]; its [`Head`] applies the output
+    /// non-linearity and the loss.
+    pub activation: Activation,
+}
+
+/// A multilayer perceptron: hidden layers, then an output layer read through a [`Head`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mlp {
+    /// Layers from the input side; the last one is the output layer.
+    pub layers: Vec<Layer>,
+    /// Output activation and loss.
+    pub head: Head,
+}
+
+impl Mlp {
+    /// A freshly initialised network for `spec`, drawing weights from `rng` layer by layer (column-major within
+    /// each W) with `spec.init` ([`Init::weights_and_bias`]).
+    pub fn new(spec: &MlpSpec, rng: &mut Rng) -> Mlp {
+        let mut widths = Vec::with_capacity(spec.hidden.len() + 2);
+        widths.push(spec.input_dim);
+        widths.extend_from_slice(&spec.hidden);
+        widths.push(spec.output_dim);
+        let n_hidden = spec.hidden.len();
+        let layers = widths
+            .windows(2)
+            .enumerate()
+            .map(|(l, pair)| {
+                let (w, b) = spec.init.weights_and_bias(pair[0], pair[1], rng);
+                let activation = if l < n_hidden {
+                    spec.activations
+                        .get(l)
+                        .or(spec.activations.last())
+                        .copied()
+                        .unwrap_or(Activation::Tanh)
+                } else {
+                    Activation::Linear
+                };
+                Layer { w, b, activation }
+            })
+            .collect();
+        Mlp {
+            layers,
+            head: spec.head,
+        }
+    }
+
+    /// Number of trainable parameters, Σ_l out_l · (in_l + 1).
+    pub fn param_count(&self) -> usize {
+        self.layers.iter().map(|l| l.w.len() + l.b.len()).sum()
+    }
+
+    /// All parameters as one flat vector in the order W1 (column-major, i.e. `w.as_slice()`), b1, W2, b2, ...;
+    /// gradients from [`Mlp::loss_and_grad`] use the same order.
+    pub fn params(&self) -> Vector {
+        let mut p = Vec::with_capacity(self.param_count());
+        for layer in &self.layers {
+            p.extend_from_slice(layer.w.as_slice());
+            p.extend_from_slice(layer.b.as_slice());
+        }
+        Vector::from_vec(p)
+    }
+
+    /// Overwrites all parameters from a flat vector in the [`Mlp::params`] order. `p` must have
+    /// [`Mlp::param_count`] entries (debug-asserted); a shorter vector leaves the remaining parameters unchanged.
+    pub fn set_params(&mut self, p: &Vector) {
+        debug_assert_eq!(p.len(), self.param_count(), "set_params: wrong length");
+        let mut values = p.iter().copied();
+        for layer in &mut self.layers {
+            for (dst, src) in layer
+                .w
+                .iter_mut()
+                .chain(layer.b.iter_mut())
+                .zip(&mut values)
+            {
+                *dst = src;
+            }
+        }
+    }
+
+    /// Layer widths `[input, hidden..., output]` (what [`crate::dropout::sample_masks`] expects; it ignores the
+    /// output width).
+    pub fn widths(&self) -> Vec<usize> {
+        let mut widths = Vec::with_capacity(self.layers.len() + 1);
+        if let Some(first) = self.layers.first() {
+            widths.push(first.w.ncols());
+        }
+        widths.extend(self.layers.iter().map(|l| l.w.nrows()));
+        widths
+    }
+
+    /// Deterministic test-time output after the head's activation (probabilities for `sigmoid-bce`, class
+    /// probabilities for `softmax-ce`, values for the MSE heads), out × batch.
+    ///
+    /// Each layer input is multiplied by [`crate::dropout::LayerNoise::test_factor`]: p for Bernoulli dropout with
+    /// [`crate::dropout::DropoutScaling::WeightScaling`] (a = W(x ⊙ E[Z]) = (pW)x, Hinton et al. 2012, for every
+    /// p, not only 0.5), and 1 otherwise (inverted dropout already scaled by 1/p in training; Gaussian noise has
+    /// E[Z] = 1). For a network that is linear in each noisy input this is the exact ensemble mean E_Z[f(x, Z)].
+    pub fn predict(&self, x: &Matrix, dropout: &DropoutConfig) -> Matrix {
+        let noise = forward::test_noise(dropout, self.layers.len());
+        let mut out = self.forward(x, &noise, None);
+        self.head.activate(&mut out);
+        out
+    }
+
+    /// One stochastic forward pass with the given masks, as in training (Z times 1/p for inverted Bernoulli
+    /// dropout), after the head's activation, out × batch. Averaging many such passes is the Monte-Carlo
+    /// ensemble E_Z[f(x, Z)] of the notes; a layer whose mask is `None` (or missing) is left unchanged.
+    pub fn predict_with_masks(&self, x: &Matrix, dropout: &DropoutConfig, masks: &Masks) -> Matrix {
+        let noise = forward::train_noise(dropout, masks, self.layers.len());
+        let mut out = self.forward(x, &noise, None);
+        self.head.activate(&mut out);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::seeded;
+
+    fn spec() -> MlpSpec {
+        MlpSpec {
+            input_dim: 2,
+            hidden: vec![3, 4],
+            activations: vec![Activation::Relu],
+            output_dim: 2,
+            head: Head::SoftmaxCe,
+            init: Init::Glorot,
+        }
+    }
+
+    #[test]
+    fn shapes_widths_and_padded_activations() {
+        let mlp = Mlp::new(&spec(), &mut seeded(1, 0));
+        assert_eq!(mlp.widths(), vec![2, 3, 4, 2]);
+        assert_eq!(mlp.param_count(), 3 * 2 + 3 + 4 * 3 + 4 + 2 * 4 + 2);
+        let acts: Vec<_> = mlp.layers.iter().map(|l| l.activation).collect();
+        assert_eq!(
+            acts,
+            vec![Activation::Relu, Activation::Relu, Activation::Linear]
+        );
+        assert_eq!((mlp.layers[1].w.nrows(), mlp.layers[1].w.ncols()), (4, 3));
+    }
+
+    #[test]
+    fn params_layout_is_w_column_major_then_b() {
+        let mlp = Mlp::new(&spec(), &mut seeded(1, 0));
+        let p = mlp.params();
+        let w1 = &mlp.layers[0].w;
+        assert_eq!(p[0], w1[(0, 0)]);
+        assert_eq!(p[1], w1[(1, 0)]);
+        assert_eq!(p[3], w1[(0, 1)]);
+        assert_eq!(p[6], mlp.layers[0].b[0]);
+        assert_eq!(p[9], mlp.layers[1].w[(0, 0)]);
+        assert_eq!(p[p.len() - 1], mlp.layers[2].b[1]);
+    }
+
+    #[test]
+    fn params_round_trip_exactly() {
+        let source = Mlp::new(&spec(), &mut seeded(1, 0));
+        let mut target = Mlp::new(&spec(), &mut seeded(2, 0));
+        assert_ne!(source.params(), target.params());
+        target.set_params(&source.params());
+        assert_eq!(target, source);
+        let bumped = source.params().map(|v| v + 0.25);
+        target.set_params(&bumped);
+        assert_eq!(target.params(), bumped);
     }
 }

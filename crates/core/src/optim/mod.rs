@@ -36,3 +36,13 @@ pub struct HyperParam {
 
 /// Hyperparameter values by name (`lr`, `momentum`, ...). Names missing from the map take their defaults.
 pub type Hyper = std::collections::BTreeMap<String, f64>;
+
+mod blocks;
+mod catalog;
+mod chain;
+mod layout;
+
+pub use blocks::{Block, BlockState, Ctx};
+pub use catalog::{chain, hyper_value, MAX_DECAY};
+pub use chain::Optimizer;
+pub use layout::Layout;

@@ -1,0 +1,88 @@
+//! [`Optimizer`]: a chain of blocks with their states, built from the catalog and applied once per step.
+
+use super::{chain, Block, BlockState, Ctx, Hyper, Layout, OptimizerKind};
+use crate::linalg::Vector;
+
+/// An optimizer: the blocks of [`chain`]`(kind, hyper)` and one [`BlockState`] per block.
+///
+/// Usage: `params += opt.update(&grad, &params)` once per step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Optimizer {
+    kind: OptimizerKind,
+    blocks: Vec<Block>,
+    states: Vec<BlockState>,
+    layout: Layout,
+    steps: u64,
+}
+
+impl Optimizer {
+    /// A fresh optimizer for `n_params` parameters; names missing from `hyper` take their defaults, extra
+    /// names are ignored. Values are assumed validated (`config.rs`). The layout is [`Layout::flat`].
+    pub fn new(kind: OptimizerKind, hyper: &Hyper, n_params: usize) -> Optimizer {
+        let blocks = chain(kind, hyper);
+        let states = blocks.iter().map(|b| b.init(n_params)).collect();
+        Optimizer {
+            kind,
+            blocks,
+            states,
+            layout: Layout::flat(n_params),
+            steps: 0,
+        }
+    }
+
+    /// Sets the parameter grouping read by per-layer blocks (e.g. `Layout::mlp(&mlp.widths())`).
+    pub fn with_layout(mut self, layout: Layout) -> Optimizer {
+        self.layout = layout;
+        self
+    }
+
+    /// The update to add to the parameters: `params += update(grad, params)`.
+    ///
+    /// Runs `grad` through every block in order; the last block ([`Block::ScaleByLr`]) returns `−lr · u`.
+    /// `grad` and `params` must have the optimizer's length (states are re-created if they do not).
+    pub fn update(&mut self, grad: &Vector, params: &Vector) -> Vector {
+        let ctx = Ctx {
+            params,
+            layout: &self.layout,
+        };
+        let mut u = grad.clone();
+        for (block, state) in self.blocks.iter().zip(self.states.iter_mut()) {
+            u = block.update(u, state, &ctx);
+        }
+        self.steps += 1;
+        u
+    }
+
+    /// Changes hyperparameters (lr, β, …) keeping every state (moments, traces, step count): live edits.
+    /// Names missing from `hyper` return to their defaults.
+    pub fn set_hyper(&mut self, hyper: &Hyper) {
+        self.blocks = chain(self.kind, hyper);
+        // The catalog's block sequence depends only on the kind, so states still fit; a mismatch (never
+        // expected) is repaired lazily by `Block::update`.
+    }
+
+    /// Number of `update` calls so far.
+    pub fn step_count(&self) -> u64 {
+        self.steps
+    }
+
+    /// The optimizer's kind.
+    pub fn kind(&self) -> OptimizerKind {
+        self.kind
+    }
+
+    /// The chain of blocks, in application order.
+    pub fn blocks(&self) -> &[Block] {
+        &self.blocks
+    }
+
+    /// The state of each block (same order as [`Optimizer::blocks`]).
+    pub fn states(&self) -> &[BlockState] {
+        &self.states
+    }
+
+    /// The parameter layout read by per-layer blocks.
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+}
