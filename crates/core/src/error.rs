@@ -6,13 +6,25 @@
 pub enum Error {
     /// A numeric field outside its allowed range (or not a number).
     #[error("{field}: {value} is out of range; allowed {allowed}")]
-    OutOfRange { field: String, allowed: String, value: String },
+    OutOfRange {
+        field: String,
+        allowed: String,
+        value: String,
+    },
     /// A key that names no registry entry (dataset, activation, optimizer, ...).
     #[error("{field}: unknown value \"{value}\"; allowed: {allowed}")]
-    UnknownKey { field: String, allowed: String, value: String },
+    UnknownKey {
+        field: String,
+        allowed: String,
+        value: String,
+    },
     /// A value that could not be parsed at all.
     #[error("{field}: cannot read \"{value}\" ({reason})")]
-    Parse { field: String, value: String, reason: String },
+    Parse {
+        field: String,
+        value: String,
+        reason: String,
+    },
     /// Two settings that do not fit together (e.g. a shape mismatch).
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
@@ -35,12 +47,19 @@ impl Error {
 
     /// Shorthand for [`Error::OutOfRange`].
     pub fn out_of_range(field: &str, allowed: impl Into<String>, value: impl ToString) -> Self {
-        Error::OutOfRange { field: field.into(), allowed: allowed.into(), value: value.to_string() }
+        Error::OutOfRange {
+            field: field.into(),
+            allowed: allowed.into(),
+            value: value.to_string(),
+        }
     }
 
     /// Shorthand for [`Error::Invalid`].
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        Error::Invalid { field: field.into(), message: message.into() }
+        Error::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 

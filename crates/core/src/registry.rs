@@ -19,7 +19,11 @@ pub trait Keyed: Sized + Copy + 'static {
     }
     /// All keys, for error messages ("allowed: a, b, c").
     fn keys_joined() -> String {
-        Self::ALL.iter().map(|v| v.key()).collect::<Vec<_>>().join(", ")
+        Self::ALL
+            .iter()
+            .map(|v| v.key())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 

@@ -39,7 +39,10 @@ mod tests {
     #[test]
     fn streams_differ_and_seeds_repeat() {
         let a: Vec<f64> = (0..4).map(|_| uniform(&mut seeded(1, 0))).collect();
-        assert!(a.iter().all(|&v| v == a[0]), "same seed and stream give the same draw");
+        assert!(
+            a.iter().all(|&v| v == a[0]),
+            "same seed and stream give the same draw"
+        );
         assert_ne!(uniform(&mut seeded(1, 0)), uniform(&mut seeded(1, 1)));
         assert_ne!(uniform(&mut seeded(1, 0)), uniform(&mut seeded(2, 0)));
     }
