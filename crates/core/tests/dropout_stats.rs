@@ -201,7 +201,7 @@ proptest! {
 /// For a network that is linear in every noisy input (linear activations, linear head), E_Z[f(x, Z)] is obtained
 /// exactly by replacing each Z by E[Z] (the masks of different layers are independent and each enters linearly).
 /// So `predict` must equal the Monte-Carlo mean of masked passes, for every p and both scalings. The unscaled
-/// network (weight scaling forgotten at test time) is rejected by the same tolerance.
+/// network (weight scaling forgotten at test time) and the always-0.5 rule are rejected (> 10 se away).
 #[test]
 fn test_time_prediction_is_the_ensemble_mean_of_a_linear_network() {
     let spec = MlpSpec {
@@ -233,8 +233,14 @@ fn test_time_prediction_is_the_ensemble_mean_of_a_linear_network() {
             let masks = sample_masks(&cfg, &mlp.widths(), samples, &mut seeded(seed as u64, 13));
             let outputs = mlp.predict_with_masks(&x, &cfg, &masks);
             let predicted = mlp.predict(&x_single, &cfg);
+            // Two wrong test-time rules: no scaling at all, and "always scale by 0.5" (right only for p = 0.5).
             let unscaled = mlp.predict(&x_single, &DropoutConfig::none(2));
-            let mut unscaled_distance = 0.0f64;
+            let half_cfg = DropoutConfig {
+                layers: vec![bernoulli(0.5); 3],
+                scaling: DropoutScaling::WeightScaling,
+            };
+            let halved = mlp.predict(&x_single, &half_cfg);
+            let (mut unscaled_distance, mut halved_distance) = (0.0f64, 0.0f64);
             for k in 0..2 {
                 let (mean, var) = moments(outputs.row(k).iter());
                 let se = (var / samples as f64).sqrt();
@@ -245,8 +251,8 @@ fn test_time_prediction_is_the_ensemble_mean_of_a_linear_network() {
                     4.0 * se
                 );
                 unscaled_distance = unscaled_distance.max((mean - unscaled[k]).abs() / se);
+                halved_distance = halved_distance.max((mean - halved[k]).abs() / se);
             }
-            eprintln!("{scaling} {keep:?} unscaled {unscaled_distance}");
             let all_kept = keep.iter().all(|&p| p == 1.0);
             if scaling == DropoutScaling::WeightScaling && !all_kept {
                 assert!(
