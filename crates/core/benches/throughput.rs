@@ -14,6 +14,17 @@ fn main() {
         .collect();
     let epoch = Instant::now();
     let now = || epoch.elapsed().as_secs_f64();
+    // bench/run.mjs shortens the windows for its --quick smoke mode.
+    let env = |name: &str, default: f64| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let (warmup, window) = (
+        env("SADDLE_BENCH_WARMUP", 0.5),
+        env("SADDLE_BENCH_WINDOW", 2.0),
+    );
     for (name, batch) in [("T1", 10), ("T1b", 100)] {
         if !filter.is_empty() && !filter.iter().any(|f| f == name) {
             continue;
