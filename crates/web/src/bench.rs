@@ -1,0 +1,34 @@
+//! Browser side of the throughput benchmark: runs a WORKLOADS.md workload under the shared protocol, timed with
+//! `performance.now()`, and returns the windows as JSON (the bench page prints them; see `bench/run.mjs`).
+
+use saddle_core::workloads::{measure, SpiralSgd};
+use wasm_bindgen::prelude::*;
+
+/// Runs T1 (`batch` = 10) or T1b (`batch` = 100) for a warm-up of `warmup_s` seconds and three windows of
+/// `window_s` seconds; returns `{"median","min","max","windows":[..],"firstLoss","lastLoss"}` (samples/s).
+#[wasm_bindgen(js_name = benchSpiralSgd)]
+pub fn bench_spiral_sgd(batch: usize, warmup_s: f64, window_s: f64) -> Result<String, JsError> {
+    let performance = web_sys::window()
+        .and_then(|w| w.performance())
+        .ok_or_else(|| JsError::new("benchSpiralSgd: performance.now() is not available"))?;
+    let now = || performance.now() / 1000.0;
+    let mut workload = SpiralSgd::new(batch);
+    let first_loss = workload.run(10);
+    let t = measure(
+        &now,
+        &mut |k| {
+            workload.run(k);
+        },
+        batch,
+        warmup_s,
+        window_s,
+        3,
+    );
+    let last_loss = workload.run(10);
+    let (min, max) = t.min_max();
+    Ok(serde_json::json!({
+        "median": t.median(), "min": min, "max": max, "windows": t.windows,
+        "firstLoss": first_loss, "lastLoss": last_loss,
+    })
+    .to_string())
+}
