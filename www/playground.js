@@ -27,6 +27,9 @@ import { StepBudget, Rate } from './loop.js';
 import { observeCanvases } from './canvas.js';
 import { PlaygroundView } from './playground-view.js';
 
+/** How often the frame loop refreshes the full-set train/test losses while running. */
+const STATS_INTERVAL_MS = 200;
+
 export async function mount(panel, ctx) {
   const lab = new PlaygroundLab(panel, ctx);
   lab.start();
@@ -240,8 +243,13 @@ class PlaygroundLab {
       if (this.running) {
         const p = this.playground;
         this.perf.k = this.budget.k;
-        this.budget.run((k) => this.#acceptStats(p.step(k)));
+        this.budget.run((k) => this.#acceptProgress(p.advance(k)));
         this.perf.stepMs = this.budget.lastMs;
+        // Full-set losses cost a pass over all the data: refresh them a few times per second, not every frame.
+        if (t0 - (this.statsAt || 0) > STATS_INTERVAL_MS || !this.running) {
+          this.statsAt = t0;
+          this.#acceptStats(p.stats());
+        }
       }
       this.#draw();
     } catch (e) {
@@ -250,6 +258,19 @@ class PlaygroundLab {
     this.perf.frameMs = performance.now() - t0;
     this.perf.maxFrameMs = Math.max(this.perf.maxFrameMs, this.perf.frameMs);
     if (this.running) this.#schedule();
+  }
+
+  /** Light per-frame result of advance(): step, epoch and divergence; keeps the last full-set losses. */
+  #acceptProgress(raw) {
+    const progress = asJson(raw);
+    if (!progress) return;
+    this.rate.push(progress.step);
+    if (progress.diverged) {
+      this.#acceptStats(this.playground.stats());
+      return;
+    }
+    this.stats = { ...(this.stats ?? {}), step: progress.step, epoch: progress.epoch, diverged: null };
+    this.#updateMetrics();
   }
 
   #acceptStats(raw) {

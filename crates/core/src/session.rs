@@ -193,15 +193,24 @@ impl Session {
         (loss, acc)
     }
 
-    /// Statistics at the current step.
+    /// Steps taken and epochs (passes over the training set) so far; cheap, unlike [`Session::stats`].
+    pub fn progress(&self) -> (u64, f64) {
+        let train_n = self.data.train.x.ncols().max(1);
+        let batch = self.config.batch_size.min(train_n).max(1);
+        (
+            self.step,
+            (self.step as f64) * batch as f64 / train_n as f64,
+        )
+    }
+
+    /// Statistics at the current step (a forward pass over the full train and test sets).
     pub fn stats(&self) -> Stats {
         let (train_loss, train_acc) = self.evaluate(&self.data.train);
         let (test_loss, test_acc) = self.evaluate(&self.data.test);
-        let train_n = self.data.train.x.ncols().max(1);
-        let batch = self.config.batch_size.min(train_n).max(1);
+        let (step, epoch) = self.progress();
         Stats {
-            step: self.step,
-            epoch: (self.step as f64) * batch as f64 / train_n as f64,
+            step,
+            epoch,
             train_loss,
             test_loss,
             train_acc,

@@ -104,12 +104,21 @@ impl Playground {
     /// Runs `n` optimizer steps and returns the stats JSON. Never throws: divergence (a non-finite loss or
     /// parameter) stops the run and is reported in `"diverged"`; the model keeps its last finite state.
     pub fn step(&mut self, n: u32) -> String {
+        self.advance(n);
+        self.stats()
+    }
+
+    /// Runs `n` optimizer steps like [`Playground::step`] but returns only `{"step","epoch","diverged"}`: the
+    /// full-set losses cost a forward pass over all the data, so the page's frame loop asks for them
+    /// ([`Playground::stats`]) a few times per second instead of every frame. Never throws.
+    pub fn advance(&mut self, n: u32) -> String {
         if self.diverged.is_none() {
             if let Err(e) = self.session.step(n) {
                 self.diverged = Some(e.to_string());
             }
         }
-        self.stats()
+        let (step, epoch) = self.session.progress();
+        json!({ "step": step, "epoch": epoch, "diverged": self.diverged.as_deref() }).to_string()
     }
 
     /// `{"step","epoch","trainLoss","testLoss","trainAcc","testAcc","diverged"}`: losses on the full train and
