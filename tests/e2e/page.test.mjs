@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, REPO_ROOT } from './server.mjs';
 import { launch, screenshot, visibleAlerts } from './browser.mjs';
+import { animationFrames } from './helpers.mjs';
 
 const root = process.env.SADDLE_E2E_ROOT ?? REPO_ROOT;
 let server;
@@ -29,7 +30,12 @@ test('index.html loads without console errors or error banners', async () => {
   const response = await page.goto(server.url + 'index.html', { waitUntil: 'load' });
   assert.equal(response?.status(), 200);
   await page.waitForLoadState('networkidle');
-  await page.waitForTimeout(500); // let module scripts and wasm initialisation report late errors
+  if (root === REPO_ROOT) {
+    // The Playground marks its first drawn frame; 'error' means the wasm module failed to load.
+    await page.waitForFunction(() => ['1', 'error'].includes(document.body.dataset.ready), null, { timeout: 60_000 });
+    assert.equal(await page.evaluate(() => document.body.dataset.ready), '1', `the page did not start:\n${errors.join('\n')}`);
+  }
+  await animationFrames(page, 10); // let module scripts and the first frames report late errors
   await screenshot(page, 'page-load');
   assert.ok((await page.title()).length > 0, 'the page has a title');
   assert.deepEqual(errors, [], `errors while loading:\n${errors.join('\n')}`);
