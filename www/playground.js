@@ -29,6 +29,8 @@ import { PlaygroundView } from './playground-view.js';
 
 /** How often the frame loop refreshes the full-set train/test losses while running. */
 const STATS_INTERVAL_MS = 200;
+/** Heatmap cells per side at full resolution. */
+const FULL_GRID = 100;
 
 export async function mount(panel, ctx) {
   const lab = new PlaygroundLab(panel, ctx);
@@ -49,7 +51,7 @@ class PlaygroundLab {
     this.drawn = false;
     this.active = true;
     this.budget = new StepBudget();
-    this.grid = 100; // heatmap cells per side, adapted to the drawing cost
+    this.grid = FULL_GRID; // heatmap cells per side, adapted to the drawing cost
     /** Frame timings for tests and tuning (ms): steps per frame k, step, data drawing, whole frame, worst frame. */
     this.perf = { k: 1, stepMs: 0, drawMs: 0, frameMs: 0, maxFrameMs: 0 };
     this.rate = new Rate();
@@ -187,8 +189,10 @@ class PlaygroundLab {
   }
 
   pause() {
+    const wasRunning = this.running;
     this.running = false;
     this.#syncButtons();
+    if (wasRunning) this.#redraw(); // the still picture gets the full heatmap resolution
   }
 
   /** Run n steps now (the Step button and the test hook); returns the stats object. */
@@ -311,9 +315,12 @@ class PlaygroundLab {
     this.frameNo = (this.frameNo || 0) + 1;
     if (force || !this.running || !this.drawn || this.perf.drawMs <= 8 || this.frameNo % 2 === 0) {
       const t0 = performance.now();
-      p.drawData(this.view.boundary, JSON.stringify({ showTest: this.view.showTest.checked, grid: this.grid }));
+      // Paused: one draw, so at full resolution; running: the resolution adapts to the drawing cost.
+      const grid = this.running ? this.grid : FULL_GRID;
+      p.drawData(this.view.boundary, JSON.stringify({ showTest: this.view.showTest.checked, grid }));
       this.perf.drawMs = performance.now() - t0;
-      this.#adaptGrid(this.perf.drawMs);
+      // The first draw after load pays one-off warm-up costs: it does not count as slow.
+      if (this.running && this.drawn) this.#adaptGrid(this.perf.drawMs);
     }
     p.drawLoss(this.view.loss);
     if (!this.drawn) {
@@ -330,8 +337,8 @@ class PlaygroundLab {
     if (this.slowDraws >= 2 && this.grid > 25) {
       this.grid = Math.round(this.grid / 2);
       this.slowDraws = 0;
-    } else if (ms < 4 && this.grid < 100) {
-      this.grid = Math.min(100, this.grid * 2);
+    } else if (ms < 4 && this.grid < FULL_GRID) {
+      this.grid = Math.min(FULL_GRID, this.grid * 2);
     }
   }
 

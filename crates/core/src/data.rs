@@ -23,7 +23,7 @@ keyed_enum! {
         Moons => ("moons", "Moons", "Two interleaving half circles."),
         Spiral3 => ("spiral-3", "Three spirals", "Three interleaved spiral arms: a 3-class problem."),
         SineGap => ("sine-gap", "Sine with a gap", "y = sin(x) + noise, with no inputs in the middle of the range: uncertainty should grow in the gap."),
-        Cubic => ("cubic", "Cubic", "y = x³ + noise on a bounded interval: the classic uncertainty toy."),
+        Cubic => ("cubic", "Cubic", "y = x³/27 + noise for x in [−4, 4] (x³ scaled to stay O(1)): the classic uncertainty toy."),
     }
 }
 

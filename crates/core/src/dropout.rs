@@ -16,8 +16,8 @@ keyed_enum! {
 keyed_enum! {
     /// Where the 1/p correction of Bernoulli dropout goes.
     pub enum DropoutScaling {
-        Inverted => ("inverted", "Inverted (scale by 1/p in training)", "Training multiplies kept units by 1/p; test uses the network unchanged (PyTorch, Keras)."),
-        WeightScaling => ("weight-scaling", "Weight scaling at test (the notes)", "Training uses Z unscaled; test replaces Z by E[Z] = p, i.e. a = (pW)x (Hinton et al. 2012)."),
+        Inverted => ("inverted", "Inverted (1/p in training)", "Training multiplies kept units by 1/p; test uses the network unchanged (PyTorch, Keras)."),
+        WeightScaling => ("weight-scaling", "p·W at test (the notes)", "Training uses Z unscaled; test replaces Z by E[Z] = p, i.e. a = (pW)x (Hinton et al. 2012)."),
     }
 }
 

@@ -178,6 +178,12 @@ fn loss_chart_handles_odd_histories() -> TestResult {
         (vec![], vec![], vec![]),
         (vec![0.0], vec![0.69], vec![0.7]),
         (vec![1.0, 2.0], vec![f64::NAN; 2], vec![f64::NAN; 2]),
+        (
+            vec![0.0, 1.0, 2.0],
+            vec![1e308, 5e-324, f64::MAX],
+            vec![1e-310, 1.0, 0.0],
+        ),
+        (vec![3.0, 3.0, 3.0], vec![0.5; 3], vec![0.5; 3]),
     ] {
         loss_chart::draw_loss_chart(
             &c,
@@ -189,6 +195,57 @@ fn loss_chart_handles_odd_histories() -> TestResult {
         )
         .map_err(|_| "odd history failed")?;
         assert!(ink_fraction(&pixels(&c)?) > 0.005);
+    }
+    Ok(())
+}
+
+#[wasm_bindgen_test]
+fn small_and_odd_canvases_draw_without_error() -> TestResult {
+    let (x, y, l) = two_blobs();
+    let pts = Points {
+        x: &x,
+        y: &y,
+        labels: &l,
+    };
+    let f = |nx: usize, ny: usize| blob_prob(nx, ny);
+    let steps = [0.0, 1.0, 2.0];
+    let loss = [0.7, 0.5, 0.4];
+    let none = PlotOptions {
+        show_test: false,
+        show_train: false,
+        ..PlotOptions::default()
+    };
+    for (w, h) in [
+        (40, 40),
+        (41, 300),
+        (300, 41),
+        (60, 60),
+        (90, 70),
+        (2000, 50),
+    ] {
+        let c = canvas(w, h)?;
+        for opts in [&PlotOptions::default(), &none] {
+            boundary::draw_classification(
+                &c,
+                [-6.0, 6.0, -6.0, 6.0],
+                &Background::Binary(&f),
+                pts,
+                pts,
+                opts,
+            )
+            .map_err(|_| format!("classification at {w}×{h}"))?;
+            boundary::draw_regression(&c, [-6.0, 6.0, -1.0, 1.0], &x, &y, pts, pts, opts)
+                .map_err(|_| format!("regression at {w}×{h}"))?;
+        }
+        loss_chart::draw_loss_chart(
+            &c,
+            LossData {
+                steps: &steps,
+                train: &loss,
+                test: &loss,
+            },
+        )
+        .map_err(|_| format!("loss chart at {w}×{h}"))?;
     }
     Ok(())
 }
@@ -210,8 +267,8 @@ fn tiny_canvas_draws_nothing_without_error() -> TestResult {
     Ok(())
 }
 
-/// Average milliseconds of `f` over `reps` runs, each flushed by a 1-pixel readback (the canvas defers
-/// rasterisation), minus the cost of the readback alone.
+/// Median milliseconds of `f` over `reps` runs, each flushed by a 1-pixel readback (the canvas defers
+/// rasterisation), minus the median cost of the readback alone. The median keeps a busy machine's stalls out.
 fn time_ms(
     c: &HtmlCanvasElement,
     reps: u32,
@@ -223,18 +280,25 @@ fn time_ms(
             .map(|_| ())
             .map_err(|e| format!("{e:?}"))
     };
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
     flush()?;
-    let t0 = now();
-    for _ in 0..reps {
+    let mut base = Vec::new();
+    for _ in 0..reps.max(1) {
+        let t0 = now();
         flush()?;
+        base.push(now() - t0);
     }
-    let base = (now() - t0) / f64::from(reps);
-    let t0 = now();
-    for _ in 0..reps {
+    let mut runs = Vec::new();
+    for _ in 0..reps.max(1) {
+        let t0 = now();
         f()?;
         flush()?;
+        runs.push(now() - t0);
     }
-    Ok((now() - t0) / f64::from(reps) - base)
+    Ok(median(runs) - median(base))
 }
 
 /// Measures the per-frame drawing cost (100 × 100 heatmap onto 600 × 600 device pixels in both blit modes,
@@ -272,6 +336,11 @@ fn heatmap_blit_cost() -> TestResult {
         labels: &l,
     };
     let f = |nx: usize, ny: usize| blob_prob(nx, ny);
+    // As the page draws: crisp heatmap cells.
+    let page = PlotOptions {
+        blit: BlitMode::Pixelated,
+        ..PlotOptions::default()
+    };
     let ms = time_ms(&c, reps, || {
         boundary::draw_classification(
             &c,
@@ -279,13 +348,25 @@ fn heatmap_blit_cost() -> TestResult {
             &Background::Binary(&f),
             pts,
             pts,
-            &PlotOptions::default(),
+            &page,
         )
         .map_err(|_| "draw failed".to_string())
     })?;
     report.push(format!(
         "classification chart, 200 points (grid fn incl.) {ms:.3} ms"
     ));
+    let ms = time_ms(&c, reps, || {
+        boundary::draw_classification(
+            &c,
+            [-6.0, 6.0, -6.0, 6.0],
+            &Background::Binary(&f),
+            Points::default(),
+            Points::default(),
+            &page,
+        )
+        .map_err(|_| "draw failed".to_string())
+    })?;
+    report.push(format!("same without points {ms:.3} ms"));
     let steps: Vec<f64> = (0..5000).map(f64::from).collect();
     let loss: Vec<f64> = steps.iter().map(|s| 1.0 / (1.0 + s)).collect();
     let ms = time_ms(&c, reps, || {
@@ -300,6 +381,29 @@ fn heatmap_blit_cost() -> TestResult {
         .map_err(|_| "loss failed".to_string())
     })?;
     report.push(format!("loss chart 2×5000 points {ms:.3} ms"));
+    // A noisy history (SGD-like wiggles at every decimated point) is the expensive case for the line raster.
+    let noisy: Vec<f64> = steps
+        .iter()
+        .map(|s| (1.0 + 0.1 * (0.7 * s).sin()) / (1.0 + s))
+        .collect();
+    let ms = time_ms(&c, reps, || {
+        loss_chart::draw_loss_chart(
+            &c,
+            LossData {
+                steps: &steps,
+                train: &noisy,
+                test: &noisy,
+            },
+        )
+        .map_err(|_| "loss failed".to_string())
+    })?;
+    report.push(format!("loss chart 2×5000 noisy points {ms:.3} ms"));
+    let ms = time_ms(&c, reps, || {
+        loss_chart::draw_loss_chart(&c, LossData::default()).map_err(|_| "loss failed".to_string())
+    })?;
+    report.push(format!(
+        "loss chart, empty history (axes, legend) {ms:.3} ms"
+    ));
     console_log!("drawing cost per frame: {}", report.join("; "));
     Ok(())
 }

@@ -1,18 +1,20 @@
-//! Train/test loss against step: log-scale y, train solid blue, test dashed vermillion, legend on top.
+//! Train/test loss against step with plotters: log-scale y, train solid blue, test dashed vermillion, grid,
+//! axis titles and a legend box (plotters series labels) in the plot corner the curves leave free.
 //!
 //! The y axis is always logarithmic: losses are positive and the interesting part of training is often a slow
 //! decline over decades, which a linear axis flattens into the floor; an axis that switched scale mid-run would
-//! jump. Ticks come from [`super::ticks::log_ticks`], which still labels narrow ranges (0.62 … 0.69). Non-finite
-//! and non-positive losses break the line instead of being drawn; a one-point history shows as a dot.
+//! jump. Plotters' own log key points leave spans narrower than a decade unlabelled (0.62 … 0.69 has no power of
+//! ten), so the ticks come from [`log_ticks`]. Non-finite and non-positive losses break the line instead of being
+//! drawn; a one-point history shows as a dot.
 
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
 use wasm_bindgen::JsError;
 use web_sys::HtmlCanvasElement;
 
-use super::axes::{self, Axis};
 use super::colour::{TEST_LINE, TRAIN_LINE};
-use super::{
-    draw_legend, draw_polyline, format_tick, legend_height, ticks, LegendEntry, Marker, Surface,
-};
+use super::legend::{self, Entry, Swatch};
+use super::{finite_runs, format_tick, plot_err, rgba, Surface};
 
 /// Loss curves as plain data: `steps[i]` with `train[i]`, `test[i]` (equal lengths; extra entries are ignored).
 #[derive(Debug, Clone, Copy, Default)]
@@ -82,6 +84,8 @@ pub fn view(data: LossData<'_>, max_points: usize) -> LossView {
     if !(y0.is_finite() && y1.is_finite()) {
         (y0, y1) = (-1.0, 0.0);
     }
+    // Keep 10^y finite and normal for the axis (losses beyond 1e±300 are clamped to the edge).
+    (y0, y1) = (y0.clamp(-300.0, 299.0), y1.clamp(-299.0, 300.0));
     let pad = ((y1 - y0) * 0.05).max(0.02);
     (y0, y1) = (y0 - pad, y1 + pad);
 
@@ -93,75 +97,157 @@ pub fn view(data: LossData<'_>, max_points: usize) -> LossView {
     }
 }
 
-/// Draws the loss chart into `canvas` (size from its width/height attributes). Never panics on odd data.
+/// Ticks (in loss units) for a log axis showing [lo, hi] (lo > 0), at most about `max` of them. Spans of a
+/// decade or more tick at powers of ten (every k-th decade when there are many), adding 2× and 5× (or 3×) when
+/// few decades show; narrower spans take plotters' linear "nice" ticks in loss units, so a loss that moves between 0.62 and 0.69
+/// still gets labelled ticks.
+fn log_ticks(lo: f64, hi: f64, max: usize) -> Vec<f64> {
+    if !(lo.is_finite() && hi.is_finite()) || lo <= 0.0 || hi <= lo || max == 0 {
+        return Vec::new();
+    }
+    let (d0, d1) = (lo.log10().ceil() as i32, hi.log10().floor() as i32);
+    let decades = d1 - d0 + 1;
+    if decades < 1 || (decades == 1 && hi / lo < 10.0) {
+        let linear = RangedCoordf64::from(lo..hi);
+        let mut t = linear.key_points(max.min(6));
+        if t.len() < 2 {
+            t = linear.key_points(10);
+        }
+        return t;
+    }
+    // Powers of ten with 2× and 5× between, or 3×, or bare powers (every k-th decade when there are many): the
+    // densest that stays within `max`.
+    let at = |multiples: &[f64], every: i32| -> Vec<f64> {
+        let mut out = Vec::new();
+        for d in (d0 - 1)..=d1 {
+            if (d - d0).rem_euclid(every) != 0 {
+                continue;
+            }
+            for &m in multiples {
+                // Dividing for negative exponents keeps 3 × 10⁻¹ at exactly 0.3.
+                let v = if d >= 0 {
+                    m * 10f64.powi(d)
+                } else {
+                    m / 10f64.powi(-d)
+                };
+                if v >= lo && v <= hi {
+                    out.push(v);
+                }
+            }
+        }
+        out
+    };
+    for multiples in [&[1.0, 2.0, 5.0][..], &[1.0, 3.0]] {
+        let t = at(multiples, 1);
+        if t.len() <= max {
+            return t;
+        }
+    }
+    at(&[1.0], ((decades as usize).div_ceil(max)).max(1) as i32)
+}
+
+/// Step label: plain below 10 000, then thousands and millions with a suffix (20k, 1.5M) rather than mixing
+/// "50000" with "1e5" on one axis.
+fn format_step(v: f64) -> String {
+    let a = v.abs();
+    if a >= 1e6 {
+        format!("{}M", format_tick(v / 1e6))
+    } else if a >= 1e4 {
+        format!("{}k", format_tick(v / 1e3))
+    } else {
+        format_tick(v)
+    }
+}
+
+/// Draws the loss chart into `canvas` (size from its width/height attributes). Never panics on odd data:
+/// plotters errors become `JsError`s.
 pub fn draw_loss_chart(canvas: &HtmlCanvasElement, data: LossData<'_>) -> Result<(), JsError> {
     let s = Surface::new(canvas)?;
-    s.clear();
+    let root = s.root()?;
     if s.is_tiny() {
         return Ok(());
     }
-    let v = view(data, (s.width as usize).max(2));
-    let legend = [
-        LegendEntry {
-            marker: Marker::Line(TRAIN_LINE),
-            text: "train".into(),
-        },
-        LegendEntry {
-            marker: Marker::Dashed(TEST_LINE),
-            text: "test".into(),
-        },
-    ];
-    let margin = s.px(8.0);
-    let legend_h = legend_height(&s, &legend, f64::from(s.width) - 2.0 * margin);
-
     let (w, h) = (f64::from(s.width), f64::from(s.height));
-    let x_fmt = |x: f64| format_tick(x);
-    let y_fmt = |y: f64| format_tick(10f64.powf(y));
+    let v = view(data, (s.width as usize).max(2));
     let (lo, hi) = (10f64.powf(v.log_y.0), 10f64.powf(v.log_y.1));
-    let y_count = axes::tick_count(&s, h - legend_h, 40.0);
-    let x = Axis {
-        lo: v.x.0,
-        hi: v.x.1,
-        ticks: ticks::nice_linear(v.x.0, v.x.1, axes::tick_count(&s, w, 70.0)),
-        format: &x_fmt,
-        title: "step",
-    };
-    let y = Axis {
-        lo: v.log_y.0,
-        hi: v.log_y.1,
-        ticks: ticks::log_ticks(lo, hi, y_count)
-            .iter()
-            .map(|t| t.log10())
-            .collect(),
-        format: &y_fmt,
-        title: "loss",
-    };
-    let frame = axes::frame(&s, margin + legend_h + s.px(4.0), &x, &y);
-    axes::draw(&s, &frame, &x, &y, true)?;
+    let y_ticks = log_ticks(lo, hi, s.label_count(h, 40.0));
+    let n_x = s.label_count(w, 70.0);
+    let labels = |ticks: &[f64]| -> Vec<String> { ticks.iter().map(|&t| format_tick(t)).collect() };
+    let x_labels: Vec<String> = RangedCoordf64::from(v.x.0..v.x.1)
+        .key_points(n_x)
+        .into_iter()
+        .map(format_step)
+        .collect();
+    let frame = s.frame(&x_labels, &labels(&y_ticks));
+    let mut chart = s
+        .chart(&root, &frame, s.px(8.0))
+        .build_cartesian_2d(v.x.0..v.x.1, (lo..hi).log_scale().with_key_points(y_ticks))
+        .map_err(plot_err("loss chart layout"))?;
+    let rect = chart.plotting_area().get_pixel_range();
+    if rect.0.end - rect.0.start < 10 || rect.1.end - rect.1.start < 10 {
+        return Ok(());
+    }
+    let x_fmt = |x: &f64| format_step(*x);
+    let y_fmt = |y: &f64| format_tick(*y);
+    let mut mesh = chart.configure_mesh();
+    s.style_mesh(&mut mesh, true);
+    mesh.x_labels(n_x)
+        .x_label_formatter(&x_fmt)
+        .y_label_formatter(&y_fmt)
+        .x_desc("step")
+        .y_desc("loss")
+        .draw()
+        .map_err(plot_err("loss chart axes"))?;
 
-    let to_px = |pts: &[(f64, f64)]| -> Vec<(f64, f64)> {
-        pts.iter()
-            .map(|&(x, y)| {
-                if y.is_finite() {
-                    frame.map(x, y)
-                } else {
-                    (f64::NAN, f64::NAN)
-                }
-            })
-            .collect()
-    };
-    frame.clip(&s.ctx);
-    let drawn = draw_polyline(&s, &to_px(&v.train), TRAIN_LINE, 2.0, false)
-        .and_then(|()| draw_polyline(&s, &to_px(&v.test), TEST_LINE, 2.0, true));
-    s.ctx.restore();
-    drawn?;
-    draw_legend(
+    let width = s.ipx(2.0);
+    let to_value = |pts: &[(f64, f64)]| finite_runs(pts.iter().map(|&(x, y)| (x, 10f64.powf(y))));
+    let train = to_value(&v.train);
+    let test = to_value(&v.test);
+    chart
+        .draw_series(
+            train.iter().map(|run| {
+                PathElement::new(run.clone(), rgba(TRAIN_LINE, 1.0).stroke_width(width))
+            }),
+        )
+        .map_err(plot_err("train loss"))?;
+    // The test curve is dashed through the context's own line dash, which plotters-canvas leaves alone: one
+    // stroke per run, where plotters' `DashedPathElement` strokes every dash separately (≈ +0.5–1 ms a frame for
+    // a 700-point curve in headless Chromium).
+    s.set_dash(&[6.0, 4.0])?;
+    let drawn =
+        chart
+            .draw_series(test.iter().map(|run| {
+                PathElement::new(run.clone(), rgba(TEST_LINE, 1.0).stroke_width(width))
+            }));
+    s.set_dash(&[])?;
+    drawn.map_err(plot_err("test loss"))?;
+    // One-point runs have no segment: show them as dots (a one-step history is still visible).
+    let r = s.ipx(2.5);
+    for (runs, colour) in [(&train, TRAIN_LINE), (&test, TEST_LINE)] {
+        chart
+            .draw_series(
+                runs.iter()
+                    .filter(|run| run.len() == 1)
+                    .map(|run| Circle::new(run[0], r, rgba(colour, 1.0).filled())),
+            )
+            .map_err(plot_err("loss dots"))?;
+    }
+    let plotted: Vec<(i32, i32)> = train
+        .iter()
+        .chain(&test)
+        .flatten()
+        .map(|p| chart.backend_coord(p))
+        .collect();
+    legend::draw_box(
         &s,
-        &legend,
-        frame.left,
-        margin,
-        f64::from(s.width) - frame.left - margin,
-    )
+        &rect,
+        &[
+            Entry::new(Swatch::Line(TRAIN_LINE), "train"),
+            Entry::new(Swatch::Dashed(TEST_LINE), "test"),
+        ],
+        &plotted,
+    )?;
+    root.present().map_err(plot_err("loss chart"))
 }
 
 #[cfg(test)]
@@ -235,5 +321,33 @@ mod tests {
             100,
         );
         assert_eq!(v.train.len(), 1);
+    }
+
+    #[test]
+    fn log_ticks_decades_and_narrow() {
+        assert_eq!(log_ticks(1e-4, 1.0, 8), vec![1e-4, 1e-3, 1e-2, 1e-1, 1.0]);
+        assert_eq!(log_ticks(0.05, 2.0, 8), vec![0.05, 0.1, 0.2, 0.5, 1.0, 2.0]);
+        let narrow = log_ticks(0.62, 0.69, 6);
+        assert!(
+            narrow.len() >= 2 && narrow.iter().all(|&v| (0.62..=0.69).contains(&v)),
+            "{narrow:?}"
+        );
+        let labels: Vec<String> = narrow.iter().map(|&t| format_tick(t)).collect();
+        assert!(labels.iter().all(|l| l.len() <= 5), "{labels:?}");
+        assert_eq!(log_ticks(0.0018, 0.7, 6), vec![0.003, 0.01, 0.03, 0.1, 0.3]);
+        assert_eq!(log_ticks(0.0018, 0.7, 3), vec![0.01, 0.1]);
+        let many = log_ticks(1e-12, 1e3, 6);
+        assert!(many.len() <= 6 && !many.is_empty(), "{many:?}");
+        assert!(log_ticks(0.0, 1.0, 5).is_empty());
+        assert!(log_ticks(f64::NAN, 1.0, 5).is_empty());
+    }
+
+    #[test]
+    fn step_labels() {
+        assert_eq!(format_step(0.0), "0");
+        assert_eq!(format_step(5000.0), "5000");
+        assert_eq!(format_step(20000.0), "20k");
+        assert_eq!(format_step(100000.0), "100k");
+        assert_eq!(format_step(1.5e6), "1.5M");
     }
 }

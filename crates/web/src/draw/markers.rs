@@ -1,5 +1,5 @@
-//! Point markers as cached sprites: each (marker, scale) is rasterised once into a small offscreen canvas and
-//! stamped with `drawImage` at whole-pixel positions.
+//! Data-point markers as cached sprites: each (marker, scale) is rasterised once into a small offscreen canvas and
+//! stamped with `drawImage` at whole-pixel positions (the pixel positions come from plotters' coordinate mapping).
 //!
 //! Why: antialiased circle paths cost ≈ 10–20 µs each on a software canvas (headless Chromium measured 4–7 ms for
 //! 200 filled and outlined circles), while stamping a ready sprite is a small copy.
@@ -7,14 +7,17 @@
 use std::cell::RefCell;
 use std::f64::consts::TAU;
 
+use plotters::element::{Circle, DynElement, EmptyElement, IntoDynElement};
+use plotters::style::Color;
+use plotters_canvas::CanvasBackend;
 use wasm_bindgen::{JsCast, JsError};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use super::colour::{css, INK};
-use super::{heatmap, js_err, Marker, Surface};
+use super::{heatmap, js_err, rgba, Marker, Surface};
 
 /// Radius of data markers in CSS pixels.
-const POINT_R: f64 = 3.5;
+pub(crate) const POINT_R: f64 = 3.5;
 /// Most sprites kept (markers × scales in use); the cache is emptied when it would grow past this.
 const MAX_SPRITES: usize = 64;
 
@@ -52,10 +55,6 @@ fn paint(
             ctx.set_stroke_style_str(&css(c, 1.0));
             ctx.set_line_width(2.0 * scale);
             ctx.stroke();
-        }
-        Marker::Line(c) | Marker::Dashed(c) => {
-            ctx.set_fill_style_str(&css(c, 1.0));
-            ctx.fill();
         }
     }
     Ok(())
@@ -124,4 +123,24 @@ pub(crate) fn draw_markers(
         }
     }
     Ok(())
+}
+
+/// The marker as a plotters element centred at `at` (legend entries: a handful per frame, drawn as paths).
+pub(crate) fn legend_marker(
+    at: (i32, i32),
+    scale: f64,
+    marker: Marker,
+) -> DynElement<'static, CanvasBackend, (i32, i32)> {
+    let r = (POINT_R * scale).round() as u32;
+    let w = |css_px: f64| ((css_px * scale).round() as u32).max(1);
+    match marker {
+        Marker::Filled(c) => (EmptyElement::at(at)
+            + Circle::new((0, 0), r, rgba(c, 1.0).filled())
+            + Circle::new((0, 0), r, rgba(INK, 1.0).stroke_width(w(1.0))))
+        .into_dyn(),
+        Marker::Hollow(c) => (EmptyElement::at(at)
+            + Circle::new((0, 0), r, rgba(INK, 1.0).stroke_width(w(3.5)))
+            + Circle::new((0, 0), r, rgba(c, 1.0).stroke_width(w(2.0))))
+        .into_dyn(),
+    }
 }

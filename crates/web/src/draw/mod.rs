@@ -1,31 +1,52 @@
-//! Canvas drawing: palettes, heatmap blits, the data/decision-boundary plot and the loss chart.
+//! Canvas drawing with plotters + plotters-canvas: palettes, heatmap blits, the data/decision-boundary plot and
+//! the loss chart.
 //!
 //! Every chart takes plain data and an `HtmlCanvasElement`, sizes itself from the element's `width`/`height`
 //! attributes (device pixels; the page sets them from CSS size × devicePixelRatio) and scales fonts, strokes and
-//! markers by the device-pixel ratio. Heatmaps go through one RGBA pixel buffer; axes, points, lines and
-//! legends are batched canvas paths and `fillText` (one path per colour and style, not per point). See
-//! [`axes`] for why the axes are not drawn with plotters.
+//! markers by the device-pixel ratio. Axes, ticks, tick labels, grid, lines and legends are plotters elements on a
+//! [`CanvasBackend`]; heatmaps are one RGBA pixel buffer blitted into the plotting area's pixel rectangle
+//! ([`heatmap`]); data points are cached sprites stamped at plotters' pixel coordinates ([`markers`]).
+//!
+//! Text: plotters-canvas draws every string with the canvas's own `fillText` (no font files, so plotters needs
+//! no `ttf` feature). Plotters *measures* text only to lay out series labels (the loss chart's legend box): on
+//! wasm32 its font layer appends a `<span>` to `document.body`, reads its size (a forced layout, ≈ 0.5 ms) and
+//! removes it, so that box is rendered once and cached ([`legend`]). Tick labels are never measured by plotters
+//! here (y labels sit in a left label area, x labels below); label-area sizes and the data plot's legend row are
+//! laid out with the canvas's `measureText`, which needs no layout.
+//!
+//! `document.body`: plotters' font layer unwraps it (a panic on a document without a body, or in a worker). We
+//! only draw from a loaded page: the page's module script runs after `<body>` exists and the browser tests
+//! append their canvases to `body`, so that unwrap cannot fire; don't call the draw functions from elsewhere.
+//!
+//! Per-frame costs: `tests/draw.rs::heatmap_blit_cost`.
 
-mod axes;
 pub mod boundary;
 pub mod colour;
 pub mod heatmap;
+mod legend;
 pub mod loss_chart;
 mod markers;
-mod ticks;
 
-use std::f64::consts::TAU;
-
+use plotters::chart::MeshStyle;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::{FontDesc, RGBAColor};
+use plotters_canvas::CanvasBackend;
 use wasm_bindgen::{JsError, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-use colour::{css, Rgb, INK};
+use colour::{Rgb, INK};
 pub(crate) use markers::draw_markers;
 
-/// Base font size in CSS pixels for tick labels and legends.
-const FONT_PX: f64 = 12.0;
+/// Base font size in CSS pixels for tick labels, axis titles and legends.
+pub(crate) const FONT_PX: f64 = 12.0;
 /// Font family used for all chart text.
 const FONT_FAMILY: &str = "sans-serif";
+/// Tick mark length in CSS pixels.
+const TICK: f64 = 4.0;
+
+/// The root drawing area of a chart: the whole canvas through plotters-canvas.
+pub(crate) type Root = DrawingArea<CanvasBackend, Shift>;
 
 /// Maps a JS exception into a `JsError` with context.
 pub(crate) fn js_err(what: &str, e: JsValue) -> JsError {
@@ -35,8 +56,21 @@ pub(crate) fn js_err(what: &str, e: JsValue) -> JsError {
     ))
 }
 
+/// Maps a plotters drawing error into a `JsError` with context.
+pub(crate) fn plot_err<E: std::error::Error + Send + Sync>(
+    what: &'static str,
+) -> impl Fn(DrawingAreaErrorKind<E>) -> JsError {
+    move |e| JsError::new(&format!("{what}: {e}"))
+}
+
+/// A plotters colour from an sRGB triple and an alpha.
+pub(crate) fn rgba(c: Rgb, alpha: f64) -> RGBAColor {
+    RGBColor(c[0], c[1], c[2]).mix(alpha)
+}
+
 /// A canvas ready to draw on: its context, size in device pixels and the device-pixel scale.
 pub(crate) struct Surface {
+    pub canvas: HtmlCanvasElement,
     pub ctx: CanvasRenderingContext2d,
     pub width: u32,
     pub height: u32,
@@ -59,6 +93,7 @@ impl Surface {
         }
         let scale = scale.clamp(1.0, 4.0);
         Ok(Surface {
+            canvas: canvas.clone(),
             ctx,
             width,
             height,
@@ -76,227 +111,176 @@ impl Surface {
         n * self.scale
     }
 
-    /// Base font size in device pixels.
-    pub fn font_px(&self) -> f64 {
-        self.px(FONT_PX)
+    /// `n` CSS pixels in whole device pixels (at least 1), for plotters' integer sizes.
+    pub fn ipx(&self, n: f64) -> u32 {
+        (self.px(n).round() as u32).max(1)
     }
 
-    /// The CSS font string for the base size.
-    pub fn font(&self) -> String {
-        format!("{}px {FONT_FAMILY}", self.font_px().round())
+    /// Font of `size_css` CSS pixels for plotters text.
+    pub fn font(&self, size_css: f64) -> FontDesc<'static> {
+        (FONT_FAMILY, self.px(size_css).round()).into_font()
     }
 
-    /// Clears the whole canvas to white.
-    pub fn clear(&self) {
-        self.ctx.set_fill_style_str("#ffffff");
-        self.ctx
-            .fill_rect(0.0, 0.0, f64::from(self.width), f64::from(self.height));
-    }
-}
-
-/// The plotting rectangle in device pixels and the data window it shows; maps data to pixels in f64.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct Frame {
-    pub left: f64,
-    pub top: f64,
-    pub right: f64,
-    pub bottom: f64,
-    /// `[x_min, x_max, y_min, y_max]` shown.
-    pub window: [f64; 4],
-}
-
-impl Frame {
-    pub fn map(&self, x: f64, y: f64) -> (f64, f64) {
-        let [x0, x1, y0, y1] = self.window;
-        let px = self.left + (x - x0) / (x1 - x0) * (self.right - self.left);
-        let py = self.top + (y1 - y) / (y1 - y0) * (self.bottom - self.top);
-        (px, py)
+    /// The ink-coloured text style for tick labels, titles and legends.
+    pub fn text(&self) -> TextStyle<'static> {
+        self.font(FONT_PX).color(&rgba(INK, 1.0))
     }
 
-    pub fn rect(&self) -> heatmap::Rect {
-        heatmap::Rect {
-            x: self.left,
-            y: self.top,
-            w: self.right - self.left,
-            h: self.bottom - self.top,
+    /// Width in device pixels of the widest of `labels` in the base font, measured with the canvas's
+    /// `measureText` (no DOM layout).
+    pub fn widest(&self, labels: impl IntoIterator<Item = String>) -> f64 {
+        let size = self.px(FONT_PX).round();
+        self.ctx.set_font(&format!("{size}px {FONT_FAMILY}"));
+        labels
+            .into_iter()
+            .map(|t| {
+                self.ctx
+                    .measure_text(&t)
+                    .map_or(size * 0.6 * t.chars().count() as f64, |m| m.width())
+            })
+            .fold(0.0, f64::max)
+    }
+
+    /// The plotters drawing area over the whole canvas, cleared to white. Lines join round (plotters-canvas never
+    /// sets the join, and the canvas default mitre spikes on noisy loss curves).
+    pub fn root(&self) -> Result<Root, JsError> {
+        let backend = CanvasBackend::with_canvas_object(self.canvas.clone())
+            .ok_or_else(|| JsError::new("canvas has no 2d context for plotters"))?;
+        let root = backend.into_drawing_area();
+        root.fill(&WHITE).map_err(plot_err("clear canvas"))?;
+        self.ctx.set_line_join("round");
+        self.ctx.set_line_cap("butt");
+        Ok(root)
+    }
+
+    /// About one tick label per `spacing_css` CSS pixels along `len` device pixels (2 ..= 10).
+    pub fn label_count(&self, len: f64, spacing_css: f64) -> usize {
+        ((len / self.px(spacing_css)).floor() as usize).clamp(2, 10)
+    }
+
+    /// Margins and label areas sized for the tick labels (measured with `measureText`): left area = rotated
+    /// title + widest y label + tick and gap; bottom area = tick, gap, labels, title; right margin = half the last
+    /// x label (centred on the plot's right edge).
+    pub fn frame(&self, x_labels: &[String], y_labels: &[String]) -> Frame {
+        let tick = f64::from(self.ipx(TICK));
+        let line = self.px(FONT_PX * 1.25);
+        let y_area = self.widest(y_labels.iter().cloned()) + 2.0 * tick + line + self.px(4.0);
+        let x_area = 2.0 * tick + 2.0 * line + self.px(2.0);
+        let half_last = x_labels
+            .last()
+            .map_or(0.0, |t| self.widest([t.clone()]) / 2.0);
+        Frame {
+            left: self.ipx(6.0),
+            right: self.ipx(8.0).max(half_last.ceil() as u32 + 2),
+            bottom: self.ipx(4.0),
+            x_area: x_area.ceil() as u32,
+            y_area: y_area.ceil() as u32,
         }
     }
 
-    /// Clips subsequent drawing on `ctx` to this frame (pair with `ctx.restore()`).
-    pub fn clip(&self, ctx: &CanvasRenderingContext2d) {
-        ctx.save();
-        ctx.begin_path();
-        ctx.rect(
-            self.left,
-            self.top,
-            self.right - self.left,
-            self.bottom - self.top,
+    /// A chart builder on `root` with the margins and label areas of `f` and `top` device pixels above the plot.
+    pub fn chart<'a, 'b>(
+        &self,
+        root: &'a Root,
+        f: &Frame,
+        top: f64,
+    ) -> ChartBuilder<'a, 'b, CanvasBackend> {
+        let mut b = ChartBuilder::on(root);
+        b.margin_top(top.round().max(0.0) as u32)
+            .margin_left(f.left)
+            .margin_bottom(f.bottom)
+            .margin_right(f.right)
+            .x_label_area_size(f.x_area)
+            .y_label_area_size(f.y_area);
+        b
+    }
+
+    /// Mesh styling shared by the charts: ink axes with ticks, tick labels and titles in the base font, bold grid
+    /// lines faint (`grid`) or off, no light lines.
+    pub fn style_mesh<X, Y>(&self, mesh: &mut MeshStyle<'_, '_, X, Y, CanvasBackend>, grid: bool)
+    where
+        X: Ranged,
+        Y: Ranged,
+    {
+        if !grid {
+            mesh.disable_mesh();
+        }
+        mesh.label_style(self.text())
+            .axis_desc_style(self.text())
+            .set_all_tick_mark_size(self.ipx(TICK))
+            .axis_style(rgba(INK, 1.0).stroke_width(1))
+            .bold_line_style(rgba(INK, 0.12).stroke_width(1))
+            .light_line_style(TRANSPARENT);
+    }
+
+    /// Sets the context's line dash to `pattern_css` (dash, gap, … in CSS pixels; empty = solid).
+    pub fn set_dash(&self, pattern_css: &[f64]) -> Result<(), JsError> {
+        let segs = js_sys::Array::new();
+        for &d in pattern_css {
+            segs.push(&JsValue::from_f64(self.px(d).round()));
+        }
+        self.ctx
+            .set_line_dash(&segs)
+            .map_err(|e| js_err("setLineDash", e))
+    }
+
+    /// Clips subsequent context drawing to the pixel rectangle `(xs, ys)` (pair with `ctx.restore()`).
+    pub fn clip(&self, (xs, ys): &(std::ops::Range<i32>, std::ops::Range<i32>)) {
+        self.ctx.save();
+        self.ctx.begin_path();
+        self.ctx.rect(
+            f64::from(xs.start),
+            f64::from(ys.start),
+            f64::from(xs.end - xs.start),
+            f64::from(ys.end - ys.start),
         );
-        ctx.clip();
+        self.ctx.clip();
     }
 }
 
-/// How a point or legend entry is marked.
+/// Margins and label-area sizes around a plot, in device pixels (see [`Surface::frame`]).
+pub(crate) struct Frame {
+    pub left: u32,
+    pub right: u32,
+    pub bottom: u32,
+    /// Height of the x label area (below the plot).
+    pub x_area: u32,
+    /// Width of the y label area (left of the plot).
+    pub y_area: u32,
+}
+
+impl Frame {
+    /// Left edge and width of the plotting area on a canvas `width` device pixels wide.
+    pub fn plot_x(&self, width: u32) -> (f64, f64) {
+        let left = self.left + self.y_area;
+        let w = width.saturating_sub(left + self.right);
+        (f64::from(left), f64::from(w))
+    }
+}
+
+/// How a data point is marked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Marker {
     /// Filled circle in the colour with a thin dark outline (training points).
     Filled(Rgb),
     /// Ring in the colour between two dark edges, hollow inside (test points).
     Hollow(Rgb),
-    /// Solid line segment (legend only).
-    Line(Rgb),
-    /// Dashed line segment (legend only).
-    Dashed(Rgb),
 }
 
-/// Strokes a polyline through `points` (pixels), breaking it at non-finite points. Dashed when `dashed`.
-pub(crate) fn draw_polyline(
-    s: &Surface,
-    points: &[(f64, f64)],
-    colour: Rgb,
-    width_css: f64,
-    dashed: bool,
-) -> Result<(), JsError> {
-    let ctx = &s.ctx;
-    ctx.save();
-    set_dash(s, dashed)?;
-    ctx.set_stroke_style_str(&css(colour, 1.0));
-    ctx.set_line_width(s.px(width_css));
-    ctx.set_line_join("round");
-    ctx.begin_path();
-    // Runs of consecutive finite points become subpaths; a run of one point has no segment, so it becomes a dot
-    // (so a one-point history is still visible).
-    let mut lone = Vec::new();
-    let mut run: Option<((f64, f64), usize)> = None;
-    for &(x, y) in points.iter().chain(std::iter::once(&(f64::NAN, f64::NAN))) {
+/// Runs of consecutive finite points (a non-finite coordinate breaks the line); each run keeps its order.
+pub(crate) fn finite_runs(points: impl IntoIterator<Item = (f64, f64)>) -> Vec<Vec<(f64, f64)>> {
+    let mut runs = vec![Vec::new()];
+    for (x, y) in points {
         if x.is_finite() && y.is_finite() {
-            match &mut run {
-                Some((_, n)) => {
-                    ctx.line_to(x, y);
-                    *n += 1;
-                }
-                None => {
-                    ctx.move_to(x, y);
-                    run = Some(((x, y), 1));
-                }
+            if let Some(run) = runs.last_mut() {
+                run.push((x, y));
             }
-        } else {
-            if let Some((first, 1)) = run {
-                lone.push(first);
-            }
-            run = None;
+        } else if runs.last().is_some_and(|r| !r.is_empty()) {
+            runs.push(Vec::new());
         }
     }
-    ctx.stroke();
-    ctx.restore();
-    draw_dots(s, &lone, colour)
-}
-
-fn draw_dots(s: &Surface, dots: &[(f64, f64)], colour: Rgb) -> Result<(), JsError> {
-    if dots.is_empty() {
-        return Ok(());
-    }
-    let ctx = &s.ctx;
-    let r = s.px(2.5);
-    ctx.begin_path();
-    for &(x, y) in dots {
-        ctx.move_to(x + r, y);
-        ctx.arc(x, y, r, 0.0, TAU).map_err(|e| js_err("arc", e))?;
-    }
-    ctx.set_fill_style_str(&css(colour, 1.0));
-    ctx.fill();
-    Ok(())
-}
-
-fn set_dash(s: &Surface, dashed: bool) -> Result<(), JsError> {
-    let segs = js_sys::Array::new();
-    if dashed {
-        segs.push(&JsValue::from_f64(s.px(6.0)));
-        segs.push(&JsValue::from_f64(s.px(4.0)));
-    }
-    s.ctx
-        .set_line_dash(&segs)
-        .map_err(|e| js_err("setLineDash", e))
-}
-
-/// One legend entry: a marker and its text.
-pub(crate) struct LegendEntry {
-    pub marker: Marker,
-    pub text: String,
-}
-
-const LEGEND_SWATCH: f64 = 22.0;
-const LEGEND_GAP: f64 = 14.0;
-const LEGEND_ROW: f64 = 18.0;
-
-/// Lays entries out left to right from `x0`, wrapping within `width`; returns each entry's top-left and the total
-/// height (device pixels).
-fn legend_layout(
-    s: &Surface,
-    entries: &[LegendEntry],
-    x0: f64,
-    width: f64,
-) -> (Vec<(f64, f64)>, f64) {
-    s.ctx.set_font(&s.font());
-    let mut pos = Vec::with_capacity(entries.len());
-    let (mut x, mut y) = (x0, 0.0);
-    for e in entries {
-        let text_w = s
-            .ctx
-            .measure_text(&e.text)
-            .map_or(s.font_px() * 0.6 * e.text.len() as f64, |m| m.width());
-        let w = s.px(LEGEND_SWATCH + 4.0) + text_w;
-        if x > x0 && x + w > x0 + width {
-            x = x0;
-            y += s.px(LEGEND_ROW);
-        }
-        pos.push((x, y));
-        x += w + s.px(LEGEND_GAP);
-    }
-    let height = if entries.is_empty() {
-        0.0
-    } else {
-        y + s.px(LEGEND_ROW)
-    };
-    (pos, height)
-}
-
-/// Height the legend needs when drawn across `width` device pixels.
-pub(crate) fn legend_height(s: &Surface, entries: &[LegendEntry], width: f64) -> f64 {
-    legend_layout(s, entries, 0.0, width).1
-}
-
-/// Draws a horizontal, wrapping legend with its top-left corner at (x0, y0).
-pub(crate) fn draw_legend(
-    s: &Surface,
-    entries: &[LegendEntry],
-    x0: f64,
-    y0: f64,
-    width: f64,
-) -> Result<(), JsError> {
-    let (pos, _) = legend_layout(s, entries, x0, width);
-    let ctx = &s.ctx;
-    let mid = s.px(LEGEND_ROW) / 2.0;
-    for (e, &(x, y)) in entries.iter().zip(&pos) {
-        let cy = y0 + y + mid;
-        let cx = x + s.px(LEGEND_SWATCH) / 2.0;
-        match e.marker {
-            Marker::Filled(_) | Marker::Hollow(_) => draw_markers(s, &[(cx, cy)], e.marker)?,
-            Marker::Line(c) => {
-                draw_polyline(s, &[(x, cy), (x + s.px(LEGEND_SWATCH), cy)], c, 2.0, false)?
-            }
-            Marker::Dashed(c) => {
-                draw_polyline(s, &[(x, cy), (x + s.px(LEGEND_SWATCH), cy)], c, 2.0, true)?
-            }
-        }
-        ctx.set_font(&s.font());
-        ctx.set_fill_style_str(&css(INK, 1.0));
-        ctx.set_text_baseline("middle");
-        ctx.set_text_align("left");
-        ctx.fill_text(&e.text, x + s.px(LEGEND_SWATCH + 4.0), cy)
-            .map_err(|e| js_err("fillText", e))?;
-    }
-    Ok(())
+    runs.retain(|r| !r.is_empty());
+    runs
 }
 
 /// Short tick label: up to 4 significant digits, no trailing zeros, exponent form for very small/large values.
@@ -344,16 +328,18 @@ mod tests {
     }
 
     #[test]
-    fn frame_maps_corners() {
-        let f = Frame {
-            left: 10.0,
-            right: 110.0,
-            top: 20.0,
-            bottom: 220.0,
-            window: [-6.0, 6.0, -6.0, 6.0],
-        };
-        assert_eq!(f.map(-6.0, 6.0), (10.0, 20.0));
-        assert_eq!(f.map(6.0, -6.0), (110.0, 220.0));
-        assert_eq!(f.map(0.0, 0.0), (60.0, 120.0));
+    fn runs_break_at_non_finite_points() {
+        let n = f64::NAN;
+        let runs = finite_runs([
+            (0.0, 1.0),
+            (1.0, 2.0),
+            (2.0, n),
+            (3.0, 4.0),
+            (n, 5.0),
+            (f64::INFINITY, 0.0),
+        ]);
+        assert_eq!(runs, vec![vec![(0.0, 1.0), (1.0, 2.0)], vec![(3.0, 4.0)]]);
+        assert!(finite_runs([(n, n)]).is_empty());
+        assert!(finite_runs(Vec::new()).is_empty());
     }
 }
