@@ -5,12 +5,15 @@
 #   ./scripts/bench.sh                      the full bench (a few minutes)
 #   ./scripts/bench.sh --quick              short windows: checks that every runner works, measures nothing
 #   ./scripts/bench.sh --only T1,T2 --peers tfjs-wasm,convnetjs --no-native   (node bench/run.mjs --help)
+#   ./scripts/bench.sh --deps-only          only install the bench's npm packages (used by scripts/test.sh)
 # Set SADDLE_BENCH_SKIP_BUILD=1 to reuse the current www/pkg and skip setup and build.
 # shellcheck source=scripts/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT" || exit 1
 
-if [ -z "${SADDLE_BENCH_SKIP_BUILD:-}" ]; then
+deps_only=""
+[ "${1:-}" = "--deps-only" ] && deps_only=1
+if [ -z "${SADDLE_BENCH_SKIP_BUILD:-}" ] && [ -z "$deps_only" ]; then
     ./scripts/setup.sh
     ./scripts/build-web.sh
 fi
@@ -30,5 +33,6 @@ else
     npm install --prefix bench --no-audit --no-fund --loglevel=error
 fi
 
+[ -n "$deps_only" ] && exit 0
 log "node bench/run.mjs $*"
 exec node bench/run.mjs "$@"

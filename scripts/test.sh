@@ -14,6 +14,8 @@ steps=(
     "native tests|cargo test --workspace"
     "wasm browser tests ($WEB_CRATE)|env CHROMEDRIVER=/usr/bin/chromedriver cargo test --target $WASM_TARGET -p $WEB_CRATE"
     "end-to-end tests|node --test tests/e2e/"
+    "bench deps (TF.js, ConvNetJS)|./scripts/bench.sh --deps-only"
+    "bench smoke (every runner trains)|node --test bench/smoke.test.mjs"
 )
 
 done_lines=()
