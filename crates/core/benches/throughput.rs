@@ -1,10 +1,39 @@
-//! Native training throughput on the WORKLOADS.md workloads (T1: batch 10, T1b: batch 100), one core.
+//! Native training throughput on the WORKLOADS.md workloads (T1: batch 10, T1b: batch 100, T2: the 784-256-784
+//! dropout autoencoder, batch 64), one core.
 //!
-//! Run with `cargo bench -p saddle-core --bench throughput` (or `./scripts/bench.sh`, which also runs the browser
-//! side). Prints one JSON line per workload so the bench script can tabulate it.
+//! Run with `cargo bench -p saddle-core --bench throughput [T1|T1b|T2...]` (or `./scripts/bench.sh`, which also
+//! runs the browser side). Prints one JSON line per workload so the bench script can tabulate it.
+//! `SADDLE_BENCH_WARMUP` / `SADDLE_BENCH_WINDOW` (seconds) shorten the protocol for smoke runs.
 
-use saddle_core::workloads::{measure, SpiralSgd};
+use saddle_core::workloads::{measure, Autoencoder, SpiralSgd};
 use std::time::Instant;
+
+/// A workload as the bench sees it: samples per step and `run(k)` = k steps returning the mean loss.
+trait Workload {
+    fn samples_per_step(&self) -> usize;
+    fn run(&mut self, steps: u32) -> f64;
+}
+
+impl Workload for SpiralSgd {
+    fn samples_per_step(&self) -> usize {
+        self.batch
+    }
+    fn run(&mut self, steps: u32) -> f64 {
+        SpiralSgd::run(self, steps)
+    }
+}
+
+impl Workload for Autoencoder {
+    fn samples_per_step(&self) -> usize {
+        self.batch
+    }
+    fn run(&mut self, steps: u32) -> f64 {
+        Autoencoder::run(self, steps)
+    }
+}
+
+/// Builds a workload (data and network) before timing.
+type MakeWorkload = fn() -> Box<dyn Workload>;
 
 fn main() {
     // `cargo bench` passes `--bench`; a name filter may follow.
@@ -25,20 +54,26 @@ fn main() {
         env("SADDLE_BENCH_WARMUP", 0.5),
         env("SADDLE_BENCH_WINDOW", 2.0),
     );
-    for (name, batch) in [("T1", 10), ("T1b", 100)] {
+    let workloads: [(&str, MakeWorkload); 3] = [
+        ("T1", || Box::new(SpiralSgd::new(10))),
+        ("T1b", || Box::new(SpiralSgd::new(100))),
+        ("T2", || Box::new(Autoencoder::new())),
+    ];
+    for (name, make) in workloads {
         if !filter.is_empty() && !filter.iter().any(|f| f == name) {
             continue;
         }
-        let mut workload = SpiralSgd::new(batch);
+        let mut workload = make();
         let first_loss = workload.run(10);
+        let samples = workload.samples_per_step();
         let t = measure(
             &now,
             &mut |k| {
                 workload.run(k);
             },
-            batch,
-            0.5,
-            2.0,
+            samples,
+            warmup,
+            window,
             3,
         );
         let last_loss = workload.run(10);

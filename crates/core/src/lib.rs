@@ -8,6 +8,7 @@ pub mod config;
 pub mod data;
 pub mod dropout;
 pub mod error;
+pub mod fast;
 pub mod linalg;
 pub mod loss;
 pub mod mlp;

@@ -3,13 +3,17 @@
 //! The training loop lives here, never in the UI: the page calls [`Session::step`] with a number of steps per
 //! animation frame and draws the small results. Everything is a pure function of the validated config, so the
 //! same URL gives the same parameters after the same number of steps however the steps are chunked into calls.
+//!
+//! Training and the loss / accuracy statistics run on the f32 fast path ([`crate::fast::Net`], several times
+//! faster, above all in wasm); the f64 [`Mlp`] is the reference copy that [`Session::mlp`], the grid and curve
+//! predictions and analysis read. It is synced from the fast net at the end of every [`Session::step`] call, so
+//! what callers see never depends on how steps were chunked.
 
 use crate::config::{Config, ValidConfig};
 use crate::data::{self, Dataset, Split, Task};
-use crate::dropout::sample_masks;
+use crate::fast::{Net, Objective, Optimizer32};
 use crate::loss::{accuracy, data_loss, Head};
 use crate::mlp::Mlp;
-use crate::optim::Optimizer;
 use crate::rng::{seeded, Rng};
 use crate::{Error, Matrix, Result};
 use rand::seq::SliceRandom;
@@ -59,9 +63,18 @@ pub struct HistoryPoint {
 /// the same [`Error::Diverged`] and the model keeps its last finite parameters until the page makes a new session.
 pub struct Session {
     config: ValidConfig,
+    /// The f64 reference model (synced from `net`, see the module docs).
     mlp: Mlp,
-    optimizer: Optimizer,
+    /// The f32 copy that trains, with its optimizer (the catalog's chain, f32 states).
+    net: Net,
+    optimizer: Optimizer32,
     data: Split,
+    /// f32 copies of the inputs and training targets (one sample per column), and the current minibatch.
+    train_x: Vec<f32>,
+    train_y: Vec<f32>,
+    test_x: Vec<f32>,
+    batch_x: Vec<f32>,
+    batch_y: Vec<f32>,
     batch_rng: Rng,
     mask_rng: Rng,
     /// A shuffled permutation of the training indices; minibatches are consecutive slices of it.
@@ -88,15 +101,25 @@ impl Session {
             &mut seeded(config.seed, stream::SPLIT),
         );
         let mlp = Mlp::new(&config.mlp_spec(), &mut seeded(config.seed, stream::INIT));
-        let optimizer = Optimizer::new(config.optimizer, &config.hyper, mlp.param_count());
+        let net = Net::from_mlp(&mlp, Objective::Head(mlp.head));
+        let optimizer = Optimizer32::new(config.optimizer, &config.hyper, mlp.param_count());
+        let f32s = |m: &Matrix| m.iter().map(|&v| v as f32).collect::<Vec<f32>>();
+        let (train_x, train_y) = (f32s(&split.train.x), f32s(&split.train.y));
+        let test_x = f32s(&split.test.x);
         let train_n = split.train.x.ncols();
         let batch = config.batch_size.min(train_n).max(1);
         // Record the loss curves about once per epoch, so evaluation costs no more than training.
         let record_every = train_n.div_ceil(batch).max(1) as u64;
         let mut session = Session {
             mlp,
+            net,
             optimizer,
             data: split,
+            train_x,
+            train_y,
+            test_x,
+            batch_x: Vec::new(),
+            batch_y: Vec::new(),
             batch_rng: seeded(config.seed, stream::BATCHES),
             mask_rng: seeded(config.seed, stream::MASKS),
             order: (0..train_n).collect(),
@@ -117,33 +140,28 @@ impl Session {
         if let Some(step) = self.diverged_at {
             return Err(Error::Diverged { step });
         }
-        for _ in 0..n {
-            self.step_once()?;
-        }
-        Ok(self.stats())
+        let result = (0..n).try_for_each(|_| self.step_once());
+        self.net.write_params_to(&mut self.mlp);
+        result.map(|()| self.stats())
     }
 
     fn step_once(&mut self) -> Result<()> {
-        let (x, y) = self.next_batch();
+        self.next_batch();
         let cfg = &self.config;
-        let masks = sample_masks(
-            &cfg.dropout,
-            &self.mlp.widths(),
-            x.ncols(),
-            &mut self.mask_rng,
+        let batch = self.batch_y.len() / self.data.train.y.nrows().max(1);
+        self.net.draw_noise(&cfg.dropout, batch, &mut self.mask_rng);
+        let loss = self.net.loss_and_grad(
+            &self.batch_x,
+            &self.batch_y,
+            cfg.regularizer,
+            cfg.lambda as f32,
         );
-        let lg = self
-            .mlp
-            .loss_and_grad(&x, &y, &cfg.dropout, &masks, cfg.regularizer, cfg.lambda);
-        let mut params = self.mlp.params();
-        let update = self.optimizer.update(&lg.grad, &params);
-        params += update;
         let next_step = self.step + 1;
-        if !(lg.data_loss + lg.penalty).is_finite() || params.iter().any(|v| !v.is_finite()) {
+        // `apply` keeps the parameters when any updated one would be non-finite.
+        if !loss.total().is_finite() || !self.net.apply(&mut self.optimizer) {
             self.diverged_at = Some(next_step);
             return Err(Error::Diverged { step: next_step });
         }
-        self.mlp.set_params(&params);
         self.step = next_step;
         if self.step.is_multiple_of(self.record_every) {
             self.record();
@@ -151,11 +169,10 @@ impl Session {
         Ok(())
     }
 
-    /// The next minibatch: consecutive slices of a permutation reshuffled every epoch (sampling without
-    /// replacement within an epoch, as PyTorch's DataLoader with shuffle=True).
-    fn next_batch(&mut self) -> (Matrix, Matrix) {
-        let train = &self.data.train;
-        let n = train.x.ncols();
+    /// The next minibatch into `batch_x` / `batch_y`: consecutive slices of a permutation reshuffled every epoch
+    /// (sampling without replacement within an epoch, as PyTorch's DataLoader with shuffle=True).
+    fn next_batch(&mut self) {
+        let n = self.data.train.x.ncols();
         let batch = self.config.batch_size.min(n).max(1);
         if self.cursor + batch > n {
             self.order.shuffle(&mut self.batch_rng);
@@ -163,12 +180,23 @@ impl Session {
         }
         let idx = &self.order[self.cursor..self.cursor + batch];
         self.cursor += batch;
-        (train.x.select_columns(idx), train.y.select_columns(idx))
+        gather(
+            &mut self.batch_x,
+            &self.train_x,
+            self.data.train.x.nrows(),
+            idx,
+        );
+        gather(
+            &mut self.batch_y,
+            &self.train_y,
+            self.data.train.y.nrows(),
+            idx,
+        );
     }
 
     fn record(&mut self) {
-        let (train_loss, _) = self.evaluate(&self.data.train);
-        let (test_loss, _) = self.evaluate(&self.data.test);
+        let (train_loss, _) = self.evaluate(&self.data.train, &self.train_x);
+        let (test_loss, _) = self.evaluate(&self.data.test, &self.test_x);
         self.history.push(HistoryPoint {
             step: self.step,
             train_loss,
@@ -182,9 +210,16 @@ impl Session {
         }
     }
 
-    /// Mean data loss and accuracy (classification only) of the test-time network on a dataset.
-    fn evaluate(&self, set: &Dataset) -> (f64, Option<f64>) {
-        let out = self.mlp.predict(&set.x, &self.config.dropout);
+    /// Mean data loss and accuracy (classification only) of the test-time network on a dataset (`x` = its
+    /// inputs in f32). The forward pass is the fast net's ([`Net::predict`], within ~1e-6 of
+    /// [`Mlp::predict`]); loss and accuracy are the f64 definitions of `loss.rs`.
+    fn evaluate(&self, set: &Dataset, x: &[f32]) -> (f64, Option<f64>) {
+        let out = self.net.predict(x, &self.config.dropout);
+        let out = Matrix::from_iterator(
+            set.y.nrows(),
+            set.y.ncols(),
+            out.iter().map(|&v| f64::from(v)),
+        );
         let loss = data_loss(self.mlp.head, &out, &set.y);
         let acc = match self.config.dataset.task() {
             Task::Regression => None,
@@ -205,8 +240,8 @@ impl Session {
 
     /// Statistics at the current step (a forward pass over the full train and test sets).
     pub fn stats(&self) -> Stats {
-        let (train_loss, train_acc) = self.evaluate(&self.data.train);
-        let (test_loss, test_acc) = self.evaluate(&self.data.test);
+        let (train_loss, train_acc) = self.evaluate(&self.data.train, &self.train_x);
+        let (test_loss, test_acc) = self.evaluate(&self.data.test, &self.test_x);
         let (step, epoch) = self.progress();
         Stats {
             step,
@@ -261,7 +296,7 @@ impl Session {
             self.optimizer.set_hyper(&config.hyper);
         } else {
             self.optimizer =
-                Optimizer::new(config.optimizer, &config.hyper, self.mlp.param_count());
+                Optimizer32::new(config.optimizer, &config.hyper, self.mlp.param_count());
         }
         let mut next: Config = (*self.config).clone();
         next.optimizer = config.optimizer;
@@ -312,6 +347,14 @@ impl Session {
             .mlp
             .predict(&Matrix::from_row_slice(1, n, &xs), &self.config.dropout);
         (xs, out.row(0).iter().copied().collect())
+    }
+}
+
+/// Copies the columns `idx` of a column-major `width × n` matrix into `dst`, one after another.
+fn gather(dst: &mut Vec<f32>, src: &[f32], width: usize, idx: &[usize]) {
+    dst.clear();
+    for &i in idx {
+        dst.extend(src[i * width..(i + 1) * width].iter().copied());
     }
 }
 

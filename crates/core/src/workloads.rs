@@ -1,11 +1,12 @@
 //! Benchmark workloads shared by the native and the browser benches, defined in `shared/bench/WORKLOADS.md`:
 //! the exact data generator (mulberry32), the networks, and a timing protocol that takes its clock as an argument.
 
-use crate::dropout::DropoutConfig;
+use crate::dropout::{DropoutConfig, DropoutScaling, LayerNoise, NoiseKind};
+use crate::fast::{Net, Objective, Optimizer32};
 use crate::loss::{Head, Regularizer};
 use crate::mlp::{Activation, Init, Mlp, MlpSpec};
-use crate::optim::{Hyper, Optimizer, OptimizerKind};
-use crate::rng::seeded;
+use crate::optim::{Hyper, OptimizerKind};
+use crate::rng::{seeded, Rng};
 use crate::Matrix;
 
 /// mulberry32, the 32-bit generator the peers' data is drawn with (WORKLOADS.md, "Data").
@@ -61,13 +62,16 @@ pub fn bench_spiral() -> (Matrix, Vec<f64>) {
 }
 
 /// T1 / T1b: MLP 2-8-8-1, tanh hidden and output, ½·mean (o − y)², y ∈ {±1}, plain SGD lr 0.03, minibatches
-/// taken as fixed in-order slices of the spiral, wrapping around.
+/// taken as fixed in-order slices of the spiral, wrapping around. Trains through the f32 fast path
+/// ([`crate::fast::Net`]) from Glorot weights drawn by the f64 reference model (fixed seed).
 pub struct SpiralSgd {
-    mlp: Mlp,
-    optimizer: Optimizer,
-    batches: Vec<(Matrix, Matrix)>,
+    net: Net,
+    optimizer: Optimizer32,
+    /// Inputs of every minibatch, one after another (2 × batch each, column-major).
+    xs: Vec<f32>,
+    /// Targets of every minibatch (1 × batch each; 0/1, which the tanh-mse head maps to ∓1).
+    ys: Vec<f32>,
     next: usize,
-    dropout: DropoutConfig,
     /// Minibatch size (10 for T1, 100 for T1b).
     pub batch: usize,
 }
@@ -78,14 +82,14 @@ impl SpiralSgd {
         let batch = batch.clamp(1, 500);
         let (x, labels) = bench_spiral();
         let n = labels.len();
-        // The tanh-mse head takes 0/1 targets and trains against t = 2y − 1, i.e. the ±1 labels.
-        let y = Matrix::from_fn(1, n, |_, c| if labels[c] > 0.0 { 1.0 } else { 0.0 });
-        let batches = (0..n.div_ceil(batch))
-            .map(|k| {
-                let idx: Vec<usize> = (0..batch).map(|i| (k * batch + i) % n).collect();
-                (x.select_columns(&idx), y.select_columns(&idx))
-            })
-            .collect();
+        let (mut xs, mut ys) = (Vec::new(), Vec::new());
+        for k in 0..n.div_ceil(batch) {
+            for c in (0..batch).map(|i| (k * batch + i) % n) {
+                xs.extend(x.column(c).iter().map(|&v| v as f32));
+                // The tanh-mse head takes 0/1 targets and trains against t = 2y − 1, i.e. the ±1 labels.
+                ys.push(if labels[c] > 0.0 { 1.0 } else { 0.0 });
+            }
+        }
         let spec = MlpSpec {
             input_dim: 2,
             hidden: vec![8, 8],
@@ -96,32 +100,123 @@ impl SpiralSgd {
         };
         let mlp = Mlp::new(&spec, &mut seeded(42, 0));
         let hyper = Hyper::from([("lr".to_string(), 0.03)]);
-        let optimizer = Optimizer::new(OptimizerKind::Sgd, &hyper, mlp.param_count());
         SpiralSgd {
-            mlp,
-            optimizer,
-            batches,
+            net: Net::from_mlp(&mlp, Objective::Head(Head::TanhMse)),
+            optimizer: Optimizer32::new(OptimizerKind::Sgd, &hyper, mlp.param_count()),
+            xs,
+            ys,
             next: 0,
-            dropout: DropoutConfig::none(2),
             batch,
         }
     }
 
     /// Runs `steps` SGD steps; returns the mean minibatch loss over them (so the caller can check it decreases).
     pub fn run(&mut self, steps: u32) -> f64 {
+        let batches = self.ys.len() / self.batch;
         let mut total = 0.0;
         for _ in 0..steps {
-            let (x, y) = &self.batches[self.next];
-            self.next = (self.next + 1) % self.batches.len();
-            let lg =
-                self.mlp
-                    .loss_and_grad(x, y, &self.dropout, &Vec::new(), Regularizer::None, 0.0);
-            let mut params = self.mlp.params();
-            params += self.optimizer.update(&lg.grad, &params);
-            self.mlp.set_params(&params);
-            total += lg.data_loss;
+            let k = self.next;
+            self.next = (self.next + 1) % batches;
+            let x = &self.xs[k * 2 * self.batch..(k + 1) * 2 * self.batch];
+            let y = &self.ys[k * self.batch..(k + 1) * self.batch];
+            total += self
+                .net
+                .loss_and_grad(x, y, Regularizer::None, 0.0)
+                .data_loss;
+            self.net.apply(&mut self.optimizer);
         }
         total / f64::from(steps.max(1))
+    }
+}
+
+/// Number of samples and features of the T2 autoencoder data.
+pub const AUTOENCODER_SHAPE: (usize, usize) = (5000, 784);
+
+/// The T2 inputs (seed 7): 5000 × 784 mulberry32 uniforms in [0, 1), row-major (one sample after another),
+/// which is also our column-major `784 × 5000` layout with one sample per column.
+pub fn autoencoder_inputs() -> Vec<f32> {
+    let mut r = Mulberry32::new(7);
+    let (n, d) = AUTOENCODER_SHAPE;
+    (0..n * d).map(|_| r.uniform() as f32).collect()
+}
+
+/// T2: autoencoder 784-256-784 (P = 402,448), ReLU hidden, inverted Bernoulli dropout keep 0.5 on the hidden
+/// activations, sigmoid outputs, mean of (o − x)² over all outputs, Adam lr 1e-3 (β 0.9 / 0.999, ε 1e-8),
+/// batch 64 taken as fixed in-order slices of the 5000 inputs, wrapping around (as T1). Glorot initial weights
+/// (the Keras / PyTorch-style default for a sigmoid output) from a fixed seed; masks from the session RNG type.
+pub struct Autoencoder {
+    net: Net,
+    optimizer: Optimizer32,
+    dropout: DropoutConfig,
+    mask_rng: Rng,
+    /// The inputs with the first `batch` samples appended again, so every wrapped batch is one slice.
+    data: Vec<f32>,
+    next: usize,
+    /// Minibatch size (64).
+    pub batch: usize,
+}
+
+impl Autoencoder {
+    /// The T2 workload with minibatch 64.
+    pub fn new() -> Self {
+        let batch = 64;
+        let (_, d) = AUTOENCODER_SHAPE;
+        let mut data = autoencoder_inputs();
+        data.extend_from_within(..batch * d);
+        let spec = MlpSpec {
+            input_dim: d,
+            hidden: vec![256],
+            activations: vec![Activation::Relu],
+            output_dim: d,
+            head: Head::LinearMse, // unused: the net trains Objective::SigmoidMeanSquare
+            init: Init::Glorot,
+        };
+        let mlp = Mlp::new(&spec, &mut seeded(7, 0));
+        let hyper = Hyper::from([("lr".to_string(), 1e-3)]);
+        let keep = LayerNoise {
+            kind: NoiseKind::Bernoulli,
+            keep_prob: 0.5,
+            sigma: 0.0,
+        };
+        Autoencoder {
+            net: Net::from_mlp(&mlp, Objective::SigmoidMeanSquare),
+            optimizer: Optimizer32::new(OptimizerKind::Adam, &hyper, mlp.param_count()),
+            dropout: DropoutConfig {
+                layers: vec![LayerNoise::NONE, keep],
+                scaling: DropoutScaling::Inverted,
+            },
+            mask_rng: seeded(7, 5),
+            data,
+            next: 0,
+            batch,
+        }
+    }
+
+    /// Runs `steps` Adam steps; returns the mean minibatch loss over them.
+    pub fn run(&mut self, steps: u32) -> f64 {
+        let (n, d) = AUTOENCODER_SHAPE;
+        let batches = n.div_ceil(self.batch);
+        let mut total = 0.0;
+        for _ in 0..steps {
+            // Batch k covers samples k·B .. k·B + B (mod n): one slice thanks to the appended copy.
+            let start = self.next * self.batch * d;
+            self.next = (self.next + 1) % batches;
+            let x = &self.data[start..start + self.batch * d];
+            self.net
+                .draw_noise(&self.dropout, self.batch, &mut self.mask_rng);
+            total += self
+                .net
+                .loss_and_grad(x, x, Regularizer::None, 0.0)
+                .data_loss;
+            self.net.apply(&mut self.optimizer);
+        }
+        total / f64::from(steps.max(1))
+    }
+}
+
+impl Default for Autoencoder {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -222,5 +317,25 @@ mod tests {
             let last = w.run(50);
             assert!(last < 0.9 * first, "batch {batch}: {first} -> {last}");
         }
+    }
+
+    #[test]
+    fn t2_inputs_are_the_documented_uniforms_and_the_loss_decreases() {
+        let x = autoencoder_inputs();
+        assert_eq!(x.len(), 5000 * 784);
+        let mut r = Mulberry32::new(7);
+        assert_eq!(x[0], r.uniform() as f32);
+        assert!(x.iter().all(|v| (0.0..1.0).contains(v)));
+        let mut w = Autoencoder::new();
+        let first = w.run(3);
+        assert!(
+            w.net.used_sparse_products(),
+            "ReLU + dropout zeros are skipped"
+        );
+        w.run(60);
+        let last = w.run(3);
+        // Uniform noise has no structure to find quickly: the loss first falls to the constant predictor's
+        // 1/12 ≈ 0.0833 (from ≈ 0.091 at the Glorot start).
+        assert!(last < 0.95 * first, "{first} -> {last}");
     }
 }
