@@ -40,6 +40,24 @@ impl LayerNoise {
         keep_prob: 1.0,
         sigma: 0.0,
     };
+
+    /// Bernoulli dropout keeping each unit with probability `keep_prob` (σ at its neutral 0).
+    pub const fn bernoulli(keep_prob: f64) -> LayerNoise {
+        LayerNoise {
+            kind: NoiseKind::Bernoulli,
+            keep_prob,
+            sigma: 0.0,
+        }
+    }
+
+    /// Gaussian multiplicative noise N(1, σ²) (keep probability at its neutral 1).
+    pub const fn gaussian(sigma: f64) -> LayerNoise {
+        LayerNoise {
+            kind: NoiseKind::Gaussian,
+            keep_prob: 1.0,
+            sigma,
+        }
+    }
 }
 
 /// Dropout for a whole network: one [`LayerNoise`] per layer input (input layer + each hidden layer).

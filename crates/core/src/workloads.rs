@@ -1,7 +1,7 @@
 //! Benchmark workloads shared by the native and the browser benches, defined in `shared/bench/WORKLOADS.md`:
 //! the exact data generator (mulberry32), the networks, and a timing protocol that takes its clock as an argument.
 
-use crate::dropout::{DropoutConfig, DropoutScaling, LayerNoise, NoiseKind};
+use crate::dropout::{DropoutConfig, DropoutScaling, LayerNoise};
 use crate::fast::{Net, Objective, Optimizer32};
 use crate::loss::{Head, Regularizer};
 use crate::mlp::{Activation, Init, Mlp, MlpSpec};
@@ -173,11 +173,7 @@ impl Autoencoder {
         };
         let mlp = Mlp::new(&spec, &mut seeded(7, 0));
         let hyper = Hyper::from([("lr".to_string(), 1e-3)]);
-        let keep = LayerNoise {
-            kind: NoiseKind::Bernoulli,
-            keep_prob: 0.5,
-            sigma: 0.0,
-        };
+        let keep = LayerNoise::bernoulli(0.5);
         Autoencoder {
             net: Net::from_mlp(&mlp, Objective::SigmoidMeanSquare),
             optimizer: Optimizer32::new(OptimizerKind::Adam, &hyper, mlp.param_count()),

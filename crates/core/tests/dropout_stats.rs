@@ -3,28 +3,12 @@
 //! linear network for several keep probabilities (not only 0.5). Tolerances are 4 standard errors.
 
 use proptest::prelude::*;
-use saddle_core::dropout::{sample_masks, DropoutConfig, DropoutScaling, LayerNoise, NoiseKind};
+use saddle_core::dropout::{sample_masks, DropoutConfig, DropoutScaling, LayerNoise};
 use saddle_core::loss::{Head, Regularizer};
 use saddle_core::mlp::{Activation, Init, Layer, Mlp, MlpSpec};
 use saddle_core::registry::Keyed;
 use saddle_core::rng::{normal, seeded};
 use saddle_core::{Matrix, Vector};
-
-fn bernoulli(p: f64) -> LayerNoise {
-    LayerNoise {
-        kind: NoiseKind::Bernoulli,
-        keep_prob: p,
-        sigma: 0.0,
-    }
-}
-
-fn gaussian(sigma: f64) -> LayerNoise {
-    LayerNoise {
-        kind: NoiseKind::Gaussian,
-        keep_prob: 1.0,
-        sigma,
-    }
-}
 
 fn on_input(noise: LayerNoise, scaling: DropoutScaling) -> DropoutConfig {
     DropoutConfig {
@@ -45,7 +29,7 @@ fn moments<'a>(values: impl Iterator<Item = &'a f64>) -> (f64, f64) {
 fn bernoulli_keep_rate_is_p_within_four_standard_errors() {
     for (seed, &p) in [0.1, 0.5, 0.8].iter().enumerate() {
         let masks = sample_masks(
-            &on_input(bernoulli(p), DropoutScaling::Inverted),
+            &on_input(LayerNoise::bernoulli(p), DropoutScaling::Inverted),
             &[50],
             2000,
             &mut seeded(seed as u64, 7),
@@ -71,7 +55,7 @@ fn bernoulli_keep_rate_is_p_within_four_standard_errors() {
 fn masks_are_independent_across_samples_and_units() {
     let (units, batch) = (16, 4000);
     let masks = sample_masks(
-        &on_input(bernoulli(0.5), DropoutScaling::Inverted),
+        &on_input(LayerNoise::bernoulli(0.5), DropoutScaling::Inverted),
         &[units],
         batch,
         &mut seeded(3, 7),
@@ -111,7 +95,7 @@ fn inverted_dropout_preserves_the_mean_of_a_layer_input() {
     let x = Matrix::from_fn(4, batch, |i, _| x0[i]);
     let net = identity_net(4);
     for (seed, &p) in [0.1, 0.5, 0.8].iter().enumerate() {
-        let cfg = on_input(bernoulli(p), DropoutScaling::Inverted);
+        let cfg = on_input(LayerNoise::bernoulli(p), DropoutScaling::Inverted);
         let masks = sample_masks(&cfg, &net.widths(), batch, &mut seeded(seed as u64, 11));
         let out = net.predict_with_masks(&x, &cfg, &masks);
         for (i, &xi) in x0.iter().enumerate() {
@@ -138,7 +122,7 @@ fn inverted_dropout_preserves_the_mean_of_a_layer_input() {
 fn gaussian_masks_have_mean_one_and_variance_sigma_squared() {
     for (seed, &sigma) in [0.3, 1.0, 2.0].iter().enumerate() {
         let masks = sample_masks(
-            &on_input(gaussian(sigma), DropoutScaling::Inverted),
+            &on_input(LayerNoise::gaussian(sigma), DropoutScaling::Inverted),
             &[20],
             5000,
             &mut seeded(seed as u64, 5),
@@ -185,7 +169,7 @@ proptest! {
         let (mlp, x, y) = tanh_net(seed, vec![h1, h2]);
         let clean = DropoutConfig::none(2);
         for &scaling in DropoutScaling::ALL {
-            let noise = if gauss { gaussian(0.0) } else { bernoulli(1.0) };
+            let noise = if gauss { LayerNoise::gaussian(0.0) } else { LayerNoise::bernoulli(1.0) };
             let cfg = DropoutConfig { layers: vec![noise; 3], scaling };
             let masks = sample_masks(&cfg, &mlp.widths(), x.ncols(), &mut seeded(seed, 1));
             prop_assert!(masks.iter().all(|m| m.as_ref().is_some_and(|z| z.iter().all(|&v| v == 1.0))));
@@ -227,7 +211,7 @@ fn test_time_prediction_is_the_ensemble_mean_of_a_linear_network() {
     for (seed, keep) in keep_sets.iter().enumerate() {
         for &scaling in DropoutScaling::ALL {
             let cfg = DropoutConfig {
-                layers: keep.iter().map(|&p| bernoulli(p)).collect(),
+                layers: keep.iter().map(|&p| LayerNoise::bernoulli(p)).collect(),
                 scaling,
             };
             let masks = sample_masks(&cfg, &mlp.widths(), samples, &mut seeded(seed as u64, 13));
@@ -236,7 +220,7 @@ fn test_time_prediction_is_the_ensemble_mean_of_a_linear_network() {
             // Two wrong test-time rules: no scaling at all, and "always scale by 0.5" (right only for p = 0.5).
             let unscaled = mlp.predict(&x_single, &DropoutConfig::none(2));
             let half_cfg = DropoutConfig {
-                layers: vec![bernoulli(0.5); 3],
+                layers: vec![LayerNoise::bernoulli(0.5); 3],
                 scaling: DropoutScaling::WeightScaling,
             };
             let halved = mlp.predict(&x_single, &half_cfg);

@@ -2,9 +2,7 @@
 //! regularizer, with and without dropout under a fixed mask (Bernoulli inverted, Bernoulli weight-scaling,
 //! Gaussian, mixed). Relative error |a − b| / max(|a| + |b|, 1e-4) must stay below 1e-6 in f64 (see [`FLOOR`]).
 
-use saddle_core::dropout::{
-    sample_masks, DropoutConfig, DropoutScaling, LayerNoise, Masks, NoiseKind,
-};
+use saddle_core::dropout::{sample_masks, DropoutConfig, DropoutScaling, LayerNoise, Masks};
 use saddle_core::loss::{data_loss, Head, Regularizer};
 use saddle_core::mlp::{Activation, Init, Mlp, MlpSpec};
 use saddle_core::registry::Keyed;
@@ -69,40 +67,40 @@ const NOISES: [Noise; 5] = [
     Noise::Mixed,
 ];
 
-fn bernoulli(p: f64) -> LayerNoise {
-    LayerNoise {
-        kind: NoiseKind::Bernoulli,
-        keep_prob: p,
-        sigma: 0.0,
-    }
-}
-
-fn gaussian(sigma: f64) -> LayerNoise {
-    LayerNoise {
-        kind: NoiseKind::Gaussian,
-        keep_prob: 1.0,
-        sigma,
-    }
-}
-
 /// The dropout config and one fixed draw of masks for the batch.
 fn dropout(noise: Noise, mlp: &Mlp, seed: u64) -> (DropoutConfig, Masks) {
     let (layers, scaling) = match noise {
         Noise::None => return (DropoutConfig::none(2), Vec::new()),
         Noise::BernoulliInverted => (
-            vec![bernoulli(0.8), bernoulli(0.6), bernoulli(0.7)],
+            vec![
+                LayerNoise::bernoulli(0.8),
+                LayerNoise::bernoulli(0.6),
+                LayerNoise::bernoulli(0.7),
+            ],
             DropoutScaling::Inverted,
         ),
         Noise::BernoulliWeightScaling => (
-            vec![bernoulli(0.8), bernoulli(0.6), bernoulli(0.7)],
+            vec![
+                LayerNoise::bernoulli(0.8),
+                LayerNoise::bernoulli(0.6),
+                LayerNoise::bernoulli(0.7),
+            ],
             DropoutScaling::WeightScaling,
         ),
         Noise::Gaussian => (
-            vec![gaussian(0.3), gaussian(0.5), gaussian(0.4)],
+            vec![
+                LayerNoise::gaussian(0.3),
+                LayerNoise::gaussian(0.5),
+                LayerNoise::gaussian(0.4),
+            ],
             DropoutScaling::Inverted,
         ),
         Noise::Mixed => (
-            vec![gaussian(0.4), LayerNoise::NONE, bernoulli(0.5)],
+            vec![
+                LayerNoise::gaussian(0.4),
+                LayerNoise::NONE,
+                LayerNoise::bernoulli(0.5),
+            ],
             DropoutScaling::Inverted,
         ),
     };

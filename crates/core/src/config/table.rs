@@ -302,17 +302,9 @@ fn parse_noise(f: &Field, token: &str) -> Result<LayerNoise> {
     let noise = if token == "none" {
         LayerNoise::NONE
     } else if let Some(rest) = token.strip_prefix('b') {
-        LayerNoise {
-            kind: NoiseKind::Bernoulli,
-            keep_prob: number(rest)?,
-            sigma: 0.0,
-        }
+        LayerNoise::bernoulli(number(rest)?)
     } else if let Some(rest) = token.strip_prefix('g') {
-        LayerNoise {
-            kind: NoiseKind::Gaussian,
-            keep_prob: 1.0,
-            sigma: number(rest)?,
-        }
+        LayerNoise::gaussian(number(rest)?)
     } else {
         return Err(Error::Parse {
             field: f.key.into(),
