@@ -36,6 +36,10 @@ window.saddle = {
   get playground() { return mounted.get('playground')?.playground ?? null; },
   get query() { return mounted.get(activeId)?.query ?? null; },
   get perf() { return mounted.get(activeId)?.perf ?? null; },
+  /** The Playground's info(): features, layer widths and point counts. */
+  get info() { return mounted.get('playground')?.info ?? null; },
+  /** The mounted network diagram (www/diagram.js), or null. */
+  get diagram() { return mounted.get('playground')?.diagram ?? null; },
   stepNow(n = 1) { return mounted.get(activeId)?.stepNow?.(n) ?? null; },
 };
 

@@ -1,18 +1,34 @@
-// The Playground's settings form, generated from the catalog JSON: groups of labelled controls, the hidden-layer
-// editor, the per-layer dropout editor and the optimizer's hyperparameters. It holds a plain model
-// {values, layers, drop}, converts it to and from a query string, and shows the core's errors inline.
+// The Playground's settings form, generated from the catalog JSON: groups of labelled controls, the input-feature
+// toggles, the hidden-layer editor, the per-layer dropout editor, the optimizer's hyperparameters and the stop-at
+// control. It holds a plain model {values, layers, drop}, converts it to and from a query string, and shows the
+// core's errors inline. The data-and-weights state (`pts`, `del`, `edits`, `weights`) rides along in the model
+// without a control: clicks on the plot, the diagram and the weight buttons set it (through the lab).
+//
+// What an edit drops (the lab shows a notice naming it): a new data set drops the clicked and removed points, the
+// weight edits, the frozen weights and the features the new set cannot use; a new network shape (hidden layers,
+// widths, features) drops the weight edits and the frozen weights, which would no longer fit.
 
 import { h, fieldRow, errorSlot, numberInput, selectInput, setOptions } from './dom.js';
 import { splitQuery, joinQuery, splitList, parseNoiseItem, formatNoiseItem } from './query.js';
+import { FeatureToggles, StopControl, featureFits, setValue } from './form-extras.js';
 
 /** Which fields go in which group; fields the catalog adds later land in "More". `@hyper` = optimizer params. */
 const GROUPS = [
   { id: 'data', title: 'Data', keys: ['dataset', 'n', 'noise', 'test', 'seed'] },
+  { id: 'features', title: 'Input features', keys: ['feat'] },
   { id: 'network', title: 'Network', keys: ['hidden', 'act', 'init', 'head'] },
   { id: 'dropout', title: 'Dropout', keys: ['drop', 'dscale'] },
   { id: 'regularization', title: 'Regularization', keys: ['reg', 'lambda'] },
   { id: 'optimizer', title: 'Optimizer', keys: ['opt', '@hyper', 'batch'] },
+  { id: 'training', title: 'Training', keys: ['stop'] },
 ];
+/** State carried in the query without a control of its own (see the file comment). */
+export const STATE_KEYS = ['pts', 'del', 'edits', 'weights'];
+/** What each state key is, for notices. */
+export const STATE_NAMES = { pts: 'clicked points', del: 'removed points', edits: 'weight edits', weights: 'frozen weights' };
+/** Keys that change the network's shape (and so invalidate edits and frozen weights). */
+const SHAPE_KEYS = new Set(['hidden', 'feat']);
+
 const LIST_KEYS = new Set(['hidden', 'act', 'drop']);
 const DEFAULT_MAX_LAYERS = 6;
 
@@ -70,9 +86,10 @@ export class ConfigForm {
     return joinQuery(pairs);
   }
 
-  /** Keys that can change without recreating the Playground: the penalty and the optimizer's hyperparameters. */
+  /** Keys that can change without recreating the Playground: the penalty, the optimizer's hyperparameters and the
+   *  stop-at condition. */
   liveKeys() {
-    return new Set(['reg', 'lambda', ...this.#hyperparams().map((hp) => hp.name)]);
+    return new Set(['reg', 'lambda', 'stop', ...this.#hyperparams().map((hp) => hp.name)]);
   }
 
   /** The dataset entry currently selected. */
@@ -115,16 +132,24 @@ export class ConfigForm {
   }
 
   #build() {
-    const placed = new Set(GROUPS.flatMap((g) => g.keys));
+    const placed = new Set([...GROUPS.flatMap((g) => g.keys), ...STATE_KEYS]);
     const extra = this.cat.fields.map((f) => f.key).filter((k) => !placed.has(k));
     const groups = extra.length ? [...GROUPS, { id: 'more', title: 'More', keys: extra }] : GROUPS;
     for (const g of groups) {
+      if (!g.keys.some((k) => k === '@hyper' || this.fields.has(k))) continue;
       const fs = h('fieldset', { class: `group group-${g.id}`, id: `group-${g.id}` }, h('legend', {}, g.title));
       for (const key of g.keys) {
         if (key === '@hyper') { this.hyperBox = h('div', { class: 'hyper', id: 'hyperparams' }); fs.append(this.hyperBox); continue; }
         const f = this.fields.get(key);
         if (!f) continue;
         if (key === 'hidden') fs.append(this.#layersBlock(f));
+        else if (key === 'feat') {
+          this.features = new FeatureToggles(f, (keys) => { this.model.values.feat = keys.join(','); this.#shapeChanged('feat'); });
+          fs.append(this.features.element);
+        } else if (key === 'stop') {
+          this.stop = new StopControl(f, (value) => { this.model.values.stop = value; this.render(); this.onChange('stop', {}); });
+          fs.append(this.stop.element);
+        }
         else if (key === 'act') continue; // edited per layer inside the hidden-layer block
         else if (key === 'drop') fs.append(this.#dropBlock(f));
         else fs.append(this.#scalarRow(f));
@@ -142,6 +167,7 @@ export class ConfigForm {
     control.addEventListener('change', () => this.#onScalar(f.key, control.value));
     this.inputs.set(f.key, control);
     const row = fieldRow({ key: f.key, id: `field-${f.key}`, label: f.label || f.key, doc, control });
+    control.dataset.doc = doc;
     if (f.key === 'seed') {
       row.classList.add('with-button');
       const btn = h('button', { type: 'button', id: 'new-seed', class: 'small', title: 'Draw a fresh random seed (new data and initial weights)',
@@ -158,16 +184,68 @@ export class ConfigForm {
   #onScalar(key, value) {
     const v = this.model.values;
     v[key] = value;
+    let dropped = [];
     if (key === 'dataset') {
       const heads = this.#headsFor(this.dataset().task);
       if (!heads.some((x) => x.key === v.head)) delete v.head; // the core picks the task's default head
+      dropped = this.dropState(STATE_KEYS);
+      const before = v.feat === undefined ? null : splitList(v.feat);
+      if (before) {
+        const usable = this.#usableFeatures().map((f) => f.key);
+        const kept = before.filter((k) => usable.includes(k));
+        // Only x1-based features survive a switch to a 1-D set; a plain x1 becomes the 2-D default (x1, x2).
+        const twoD = (this.dataset()?.inputDim ?? 2) >= 2;
+        if (kept.length === 0 || (twoD && kept.join(',') === 'x1')) delete v.feat;
+        else v.feat = kept.join(',');
+        // Losing x2 from the 2-D default is no news; losing a chosen feature is.
+        if (kept.length < before.length && before.join(',') !== 'x1,x2') dropped.push('feat');
+      }
     }
     if (key === 'opt') {
       for (const o of this.cat.optimizers) for (const hp of o.hyperparams) delete v[hp.name];
       for (const hp of this.#hyperparams()) v[hp.name] = String(hp.default);
     }
     this.render();
-    this.onChange(key);
+    this.onChange(key, { dropped });
+  }
+
+  /** Remove `keys` from the model; returns those that were set (for a notice). */
+  dropState(keys) {
+    const v = this.model.values;
+    const had = keys.filter((k) => v[k] !== undefined && v[k] !== '');
+    for (const k of keys) delete v[k];
+    return had;
+  }
+
+  /** A shape change (layers, widths, features): edits and frozen weights no longer fit, so they go. */
+  #shapeChanged(key) {
+    const dropped = SHAPE_KEYS.has(key) ? this.dropState(['edits', 'weights']) : [];
+    this.onChange(key, { dropped });
+  }
+
+  /** Replace the hidden layers with [{width, act}] (the diagram's +/- buttons), keeping per-layer noise where a
+   *  layer survives, then report the change like the form's own layer controls. */
+  setLayers(spec) {
+    const layers = spec.slice(0, this.maxLayers).map((l) => ({ width: String(l.width), act: String(l.act || this.model.lastAct || 'tanh') }));
+    const drop = this.model.drop.slice(0, layers.length + 1);
+    while (drop.length < layers.length + 1) drop.push({ kind: 'none', value: '' });
+    this.model.layers = layers;
+    this.model.drop = drop;
+    this.render();
+    this.#shapeChanged('hidden');
+  }
+
+  /** Catalog features usable on the selected data set (1-D sets: those of x1 only), in catalog order. */
+  #usableFeatures() {
+    const dim = this.dataset()?.inputDim ?? 2;
+    return (this.cat.features || []).filter((f) => featureFits(f, dim));
+  }
+
+  /** The features in the query, or the core's default for the data set when the query has none. */
+  #selectedFeatures() {
+    const v = this.model.values.feat;
+    if (v !== undefined) return splitList(v);
+    return (this.dataset()?.inputDim ?? 2) === 1 ? ['x1'] : ['x1', 'x2'];
   }
 
   #headsFor(task) {
@@ -194,7 +272,7 @@ export class ConfigForm {
     layers.push({ width: last ? last.width : '4', act: last ? last.act : this.model.lastAct || 'tanh' });
     drop.push({ kind: 'none', value: '' });
     this.render();
-    this.onChange('hidden');
+    this.#shapeChanged('hidden');
   }
 
   #removeLayer(i) {
@@ -203,7 +281,7 @@ export class ConfigForm {
     layers.splice(i, 1);
     drop.splice(i + 1, 1);
     this.render();
-    this.onChange('hidden');
+    this.#shapeChanged('hidden');
     const next = this.element.querySelector(`#remove-layer-${Math.min(i, layers.length - 1)}`) || this.addLayerBtn;
     next.focus();
   }
@@ -217,7 +295,7 @@ export class ConfigForm {
       // Rebuild only when the structure changes; otherwise update in place so focus and tab order survive.
       const rows = layers.map((_, i) => {
         const width = numberInput({ kind: 'int', min: wMin, max: wMax });
-        width.addEventListener('change', () => { this.model.layers[i].width = width.value; this.onChange('hidden'); });
+        width.addEventListener('change', () => { this.model.layers[i].width = width.value; this.#shapeChanged('hidden'); });
         const act = selectInput(this.cat.activations);
         act.addEventListener('change', () => {
           this.model.layers[i].act = act.value;
@@ -322,7 +400,7 @@ export class ConfigForm {
       setOptions(headSel, this.#headsFor(task), v.head);
     }
     for (const [key, el] of this.inputs) {
-      if (v[key] !== undefined && el.value !== v[key]) el.value = v[key];
+      if (v[key] !== undefined) setValue(el, v[key]);
       if (el.tagName === 'SELECT') {
         const list = this.cat[this.fields.get(key)?.choices] || [];
         const entry = list.find((e) => e.key === el.value);
@@ -330,19 +408,24 @@ export class ConfigForm {
         el.title = entry?.doc ? `${f?.doc || ''} — ${entry.label}: ${entry.doc}` : (f?.doc || '');
       }
     }
+    // Click-only sets generate nothing: the sample count and the noise do not apply to them.
+    const clickOnly = this.dataset()?.generated === false;
+    for (const key of ['n', 'noise']) {
+      const el = this.inputs.get(key);
+      if (!el) continue;
+      el.disabled = clickOnly;
+      el.title = clickOnly ? 'Not used by a click-only data set: its points are the ones you click.' : (el.dataset.doc || '');
+    }
+    this.features?.render(this.#usableFeatures(), this.#selectedFeatures());
     this.#renderLayers();
     this.#renderDrop();
     this.#renderHyper();
+    this.stop?.render(this.model.values.stop);
     if (focusId) {
       const again = document.getElementById(focusId);
       if (again && again !== document.activeElement) again.focus();
     }
   }
-}
-
-/** Set a control's value only when it differs (keeps the caret and avoids needless events). */
-function setValue(el, value) {
-  if (el && value !== undefined && el.value !== String(value)) el.value = String(value);
 }
 
 /** "doc Range [a, b]." for tooltips. */

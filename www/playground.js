@@ -1,31 +1,55 @@
 // The Playground lab: settings form (from the catalog) -> canonical query (URL hash) -> wasm Playground, and a
-// requestAnimationFrame loop that steps it within a frame budget and draws the data and loss plots.
+// requestAnimationFrame loop that steps it within a frame budget and draws the data plot, the loss chart and the
+// network diagram (www/diagram.js).
 //
 // Stable element ids (for the e2e tests):
 //   #play #pause #step #reset            transport buttons (Space toggles play when focus is not in a control)
-//   #status                              "Paused" / "Running" / "Diverged" (aria-live)
-//   #boundary-canvas #loss-canvas        the two plots (drawn by Rust); #show-test toggles test points
-//   #metrics                             stats panel; values in #metric-step #metric-epoch #metric-train-loss
-//                                        #metric-test-loss #metric-train-acc #metric-test-acc #metric-speed
+//   #status                              "Paused" / "Running" / "Diverged" / "Stopped (epoch N reached)" /
+//                                        "Stopped (train loss ≤ L)" (aria-live)
+//   #copy-link                           copies location.href; #copy-link-field shows it selected when the clipboard
+//                                        is not available
+//   #notice                              transient messages (what an edit dropped, link copied, …; role=status)
+//   #stop-notice #stop-message #stop-remove   shown when Play/Step is pressed while stopped: why, and a button
+//                                        that sets "Stop at" to never and trains on
+//   #boundary-canvas #loss-canvas        the two plots (drawn by Rust)
+//   #show-test #discretize #show-legend  display toggles (test points, hard decision regions, colour scale)
+//   #click-class                         class a click on #boundary-canvas adds (Shift-click: the next class;
+//                                        Alt-click removes the nearest point within 0.3; 1-D sets: a click adds (x, y))
+//   #clear-points #point-counts #error-click   drop clicked/removed points; "N train + M test points"; click errors
+//   #network-panel #diagram              the network panel and the diagram's container (www/diagram.js owns its
+//                                        inside: #diagram-canvas, #unit-<l>-<u>, #weight-editor, …)
+//   #freeze-weights #clear-edits #weights-status   weights into the link (`weights=`, drops `edits`); drop both
+//   #metrics                             beside the loss chart; values in #metric-epoch (prominent) #metric-step
+//                                        #metric-train-loss #metric-test-loss #metric-train-acc #metric-test-acc
+//                                        #metric-speed
 //   #diverged #diverged-message #diverged-reset   divergence notice (role=alert) and its Reset button
 //   #error-banner                        global banner (index.html): bad hash, failed rebuild, loop errors
-//   #controls                            the settings form; groups #group-data #group-network #group-dropout
-//                                        #group-regularization #group-optimizer
+//   #controls                            the settings form; groups #group-data #group-features #group-network
+//                                        #group-dropout #group-regularization #group-optimizer #group-training
 //   #field-<key>                         scalar inputs: #field-seed #field-dataset #field-n #field-noise #field-test
-//                                        #field-init #field-head #field-dscale #field-reg #field-lambda #field-opt
-//                                        #field-batch and the optimizer's #field-lr #field-momentum #field-beta1 ...
-//   #error-<key>                         inline error next to each field (aria-live), e.g. #error-n, #error-lr
+//                                        #field-init #field-head #field-dscale #field-reg #field-lr …
+//   #error-<key>                         inline error next to each field (aria-live), e.g. #error-n, #error-stop
+//   #feat-<key>                          input-feature checkboxes (#feat-x1 #feat-x1sq …; 1-D sets: x1-based only)
+//                                        inside #field-feat, count in #feat-count, errors in #error-feat
+//   #field-stop (none/epochs/loss) #field-stop-value   stop-at; errors in #error-stop
 //   #new-seed                            draws a random seed
 //   #field-hidden (ol) with #field-hidden-<i> (width) #field-act-<i> (activation) #remove-layer-<i>; #add-layer
 //   #field-drop (ol) with #field-drop-<i> (noise kind; 0 = input) and #field-drop-<i>-value (keep p or σ)
-// Test hook: window.saddle = { ready, playground, stepNow(n), query, lab, perf }; body[data-ready="1"] after the
-// first draw ("error" if the wasm module failed to load). perf = {k, stepMs, drawMs, frameMs, maxFrameMs}.
+// Test hook: window.saddle = { ready, playground, stepNow(n), query, lab, perf, info, diagram }; body[data-ready="1"]
+// after the first draw ("error" if the wasm module failed to load). perf = {k, stepMs, drawMs, diagramMs, frameMs,
+// maxFrameMs}; info = the Playground's info() (features, layer widths, point counts).
+//
+// Stopping: when the stop-at condition holds the run pauses and #status says why. Play and Step stay enabled;
+// pressing them while stopped trains nothing and shows #stop-notice (the reason and a "Remove the stop and train
+// on" button). Changing "Stop at" applies live and un-stops the run.
 
-import { ConfigForm } from './controls.js';
-import { asJson, splitQuery } from './query.js';
+import { ConfigForm, STATE_NAMES } from './controls.js';
+import { asJson, splitQuery, joinQuery, parseStop } from './query.js';
 import { StepBudget, Rate } from './loop.js';
 import { observeCanvases } from './canvas.js';
 import { PlaygroundView } from './playground-view.js';
+import { Diagram } from './diagram.js';
+import { RunEdits } from './playground-edits.js';
 
 /** How often the frame loop refreshes the full-set train/test losses while running. */
 const STATS_INTERVAL_MS = 200;
@@ -34,6 +58,7 @@ const FULL_GRID = 100;
 
 export async function mount(panel, ctx) {
   const lab = new PlaygroundLab(panel, ctx);
+  lab.mountDiagram();
   lab.start();
   return lab;
 }
@@ -47,15 +72,18 @@ class PlaygroundLab {
     this.query = null; // canonical query of the running Playground
     this.running = false;
     this.stats = null;
+    this.info = null;
     this.raf = 0;
     this.drawn = false;
     this.active = true;
+    this.hover = null; // {layer, unit} shown in the data plot instead of the prediction (diagram hover/focus)
+    this.diagram = null;
     this.budget = new StepBudget();
     this.grid = FULL_GRID; // heatmap cells per side, adapted to the drawing cost
-    /** Frame timings for tests and tuning (ms): steps per frame k, step, data drawing, whole frame, worst frame. */
-    this.perf = { k: 1, stepMs: 0, drawMs: 0, frameMs: 0, maxFrameMs: 0 };
+    /** Frame timings for tests and tuning (ms): steps per frame k, step, data drawing, diagram, whole frame, worst. */
+    this.perf = { k: 1, stepMs: 0, drawMs: 0, diagramMs: 0, frameMs: 0, maxFrameMs: 0 };
     this.rate = new Rate();
-    this.form = new ConfigForm(this.cat, (key) => this.#onFormChange(key));
+    this.form = new ConfigForm(this.cat, (key, info) => this.#onFormChange(key, info));
     this.view = new PlaygroundView(this.form.element, {
       play: () => this.play(),
       pause: () => this.pause(),
@@ -63,8 +91,15 @@ class PlaygroundLab {
       reset: () => this.reset(),
       resetDiverged: () => this.reset(true),
       redraw: () => this.#redraw(),
+      clearPoints: () => this.edits.dropKeys(['pts', 'del'], 'Clicked points cleared and removed points restored; the run restarts.'),
+      clearEdits: () => this.edits.dropKeys(['edits', 'weights'], 'Weight edits cleared; the run restarts from the seeded initial weights.'),
+      freezeWeights: () => this.edits.freezeWeights(),
+      copyLink: () => this.edits.copyLink(),
+      removeStop: () => this.#removeStop(),
     });
+    this.edits = new RunEdits(this);
     this.panel.append(this.view.element);
+    this.view.boundary.addEventListener('click', (e) => this.edits.onPlotClick(e));
     this.#syncButtons();
   }
 
@@ -77,6 +112,28 @@ class PlaygroundLab {
     this.onKey = (e) => this.#onKey(e);
     document.addEventListener('keydown', this.onKey);
     this.applyHash();
+  }
+
+  /** Mount the network diagram (www/diagram.js) into the network panel; every rebuild attaches it to the new
+   *  Playground. A diagram that fails to start leaves a note in the panel and the rest of the lab working. */
+  mountDiagram() {
+    try {
+      this.diagram = this.#newDiagram();
+    } catch (e) {
+      this.diagram = null;
+      this.view.diagramHost.textContent = `The network diagram could not start: ${messageOf(e)}`;
+    }
+  }
+
+  #newDiagram() {
+    return new Diagram(this.view.diagramHost, {
+      onHoverUnit: (layer, unit) => {
+        this.hover = unit === null || unit === undefined ? null : { layer, unit };
+        this.#redraw();
+      },
+      onWeightEdited: (query) => this.adoptEditedQuery(query),
+      onLayersChanged: (spec) => this.form.setLayers(spec),
+    });
   }
 
   activate() {
@@ -115,10 +172,11 @@ class PlaygroundLab {
   #writeHash() {
     if (this.query !== null && decodeHash(location.hash) !== this.query) {
       history.replaceState(history.state, '', `${location.pathname}${location.search}#${this.query}`);
+      this.view.linkField.hidden = true; // a link shown for copying is stale now
     }
   }
 
-  #onFormChange(key) {
+  #onFormChange(key, { dropped = [] } = {}) {
     const q = this.form.toQuery();
     const { query, errors } = asJson(this.ctx.wasm.parseQuery(q));
     this.form.clearErrors();
@@ -135,6 +193,12 @@ class PlaygroundLab {
     if (ok) {
       this.#writeHash();
       this.form.setQuery(query);
+      const what = dropped.filter((k) => k !== 'feat').map((k) => STATE_NAMES[k] || k);
+      if (dropped.includes('feat')) what.push('the input features this data set cannot use');
+      if (what.length) {
+        const why = key === 'dataset' ? 'New data set' : 'The network changed shape';
+        this.view.showNotice(`${why}: dropped the ${joinWords(what)}${key === 'dataset' ? '' : ' (they would not fit)'}.`);
+      }
     }
   }
 
@@ -142,6 +206,7 @@ class PlaygroundLab {
     try {
       this.playground.setLive(query);
       this.query = query;
+      this.#readStats(); // a new stop-at condition may un-stop the run
       return true;
     } catch (e) {
       this.#placeError(messageOf(e), key);
@@ -161,12 +226,35 @@ class PlaygroundLab {
     try { this.playground?.free(); } catch { /* already freed */ }
     this.playground = next;
     this.query = query;
+    this.hover = null;
     this.budget.reset();
     this.rate.clear();
     this.view.hideDiverged();
     this.view.setDataset(this.form.dataset());
+    this.#readInfo();
     this.#readStats();
+    try {
+      this.diagram?.attach(next);
+    } catch (e) {
+      this.fail(e);
+    }
     this.#redraw();
+    return true;
+  }
+
+  /** Adopt a query the Playground produced (a click, Freeze, Clear): canonicalise, rebuild, keep Play going. */
+  applyQuery(query, notice) {
+    const { query: canonical, errors } = asJson(this.ctx.wasm.parseQuery(query));
+    if (errors.length) {
+      this.ctx.banner.show('The settings could not be applied:', errors.map((e) => e.message));
+      return false;
+    }
+    const wasRunning = this.running;
+    if (!this.#rebuild(canonical)) return false;
+    this.form.setQuery(canonical);
+    this.#writeHash();
+    if (notice) this.view.showNotice(notice);
+    if (wasRunning) this.play();
     return true;
   }
 
@@ -178,10 +266,34 @@ class PlaygroundLab {
     if (unplaced.length) this.ctx.banner.show('The settings could not be applied:', [message]);
   }
 
+  /** The diagram edited a weight: the Playground already holds the edited network; only the hash follows. */
+  adoptEditedQuery(query) {
+    if (typeof query !== 'string' || !query) return;
+    this.query = query;
+    this.form.setQuery(query);
+    this.#writeHash();
+    this.#readInfo();
+    this.#readStats();
+    this.#redraw();
+  }
+
+  #removeStop() {
+    this.view.hideStopNotice();
+    const m = splitQuery(this.query || '');
+    m.set('stop', 'none');
+    this.form.setQuery(joinQuery(m));
+    this.#onFormChange('stop');
+    this.play();
+  }
+
   // ---- transport ---------------------------------------------------------------------------------------------
 
   play() {
     if (!this.playground || this.stats?.diverged) return;
+    if (this.stats?.stopped) {
+      this.#explainStop();
+      return;
+    }
     this.running = true;
     this.rate.clear();
     this.#syncButtons();
@@ -198,11 +310,12 @@ class PlaygroundLab {
   /** Run n steps now (the Step button and the test hook); returns the stats object. */
   stepNow(n = 1) {
     if (!this.playground) return null;
+    if (this.stats?.stopped) this.#explainStop();
     try {
       this.#acceptStats(this.playground.step(Math.max(1, Math.floor(n))));
       this.#redraw();
     } catch (e) {
-      this.#fail(e);
+      this.fail(e);
     }
     return this.stats;
   }
@@ -213,8 +326,24 @@ class PlaygroundLab {
     if (focusPlay) this.view.playBtn.focus();
   }
 
+  /** "epoch 100 reached" / "train loss ≤ 0.05" from the running query's stop value (null: not stopped). */
+  #stopReason() {
+    if (!this.stats?.stopped) return null;
+    const { kind, value } = parseStop(splitQuery(this.query || '').get('stop'));
+    if (kind === 'epochs') return `epoch ${value} reached`;
+    if (kind === 'loss') return `train loss ≤ ${value}`;
+    return 'stop condition reached';
+  }
+
+  #explainStop() {
+    const reason = this.#stopReason();
+    if (!reason) return;
+    this.view.showStopNotice(`Training stopped: ${reason}. Play trains on once “Stop at” changes; set it in the Training settings, or remove the stop.`);
+  }
+
   #syncButtons() {
-    this.view.setTransport({ running: this.running, diverged: Boolean(this.stats?.diverged), ready: Boolean(this.playground) });
+    this.view.setTransport({ running: this.running, diverged: Boolean(this.stats?.diverged), ready: Boolean(this.playground),
+      stopped: this.running ? null : this.#stopReason() });
   }
 
   #updateMetrics() {
@@ -257,23 +386,23 @@ class PlaygroundLab {
       }
       this.#draw();
     } catch (e) {
-      this.#fail(e);
+      this.fail(e);
     }
     this.perf.frameMs = performance.now() - t0;
     this.perf.maxFrameMs = Math.max(this.perf.maxFrameMs, this.perf.frameMs);
     if (this.running) this.#schedule();
   }
 
-  /** Light per-frame result of advance(): step, epoch and divergence; keeps the last full-set losses. */
+  /** Light per-frame result of advance(): step, epoch, divergence and stop; keeps the last full-set losses. */
   #acceptProgress(raw) {
     const progress = asJson(raw);
     if (!progress) return;
     this.rate.push(progress.step);
-    if (progress.diverged) {
+    if (progress.diverged || progress.stopped) {
       this.#acceptStats(this.playground.stats());
       return;
     }
-    this.stats = { ...(this.stats ?? {}), step: progress.step, epoch: progress.epoch, diverged: null };
+    this.stats = { ...(this.stats ?? {}), step: progress.step, epoch: progress.epoch, diverged: null, stopped: false };
     this.#updateMetrics();
   }
 
@@ -283,8 +412,10 @@ class PlaygroundLab {
     if (this.stats?.diverged) {
       this.running = false;
       this.view.showDiverged(this.stats.diverged);
-      this.#syncButtons();
+    } else if (this.stats?.stopped) {
+      this.running = false;
     }
+    this.#syncButtons();
     this.#updateMetrics();
   }
 
@@ -293,10 +424,23 @@ class PlaygroundLab {
       this.stats = asJson(this.playground.stats());
     } catch (e) {
       this.stats = null;
-      this.#fail(e);
+      this.fail(e);
     }
     this.#syncButtons();
     this.#updateMetrics();
+  }
+
+  /** Features, layer widths and point counts of the current Playground (for the captions and the test hook). */
+  #readInfo() {
+    try {
+      this.info = asJson(this.playground.info());
+    } catch {
+      this.info = null;
+    }
+    this.view.setCounts(this.info);
+    const m = splitQuery(this.query || '');
+    const edits = m.get('edits') ? m.get('edits').split(',').filter(Boolean).length : 0;
+    this.view.setWeightsState({ edits, frozen: Boolean(m.get('weights')) });
   }
 
   /** Draw now if possible (used on resize, where the canvas was just cleared, and after discrete changes). */
@@ -305,11 +449,11 @@ class PlaygroundLab {
     try {
       this.#draw(true);
     } catch (e) {
-      this.#fail(e);
+      this.fail(e);
     }
   }
 
-  /** Draw both plots. While running, an expensive data plot (> 8 ms) is redrawn every other frame only. */
+  /** Draw the plots and the diagram. While running, an expensive data plot (> 8 ms) is redrawn every other frame. */
   #draw(force = false) {
     const p = this.playground;
     this.frameNo = (this.frameNo || 0) + 1;
@@ -317,12 +461,23 @@ class PlaygroundLab {
       const t0 = performance.now();
       // Paused: one draw, so at full resolution; running: the resolution adapts to the drawing cost.
       const grid = this.running ? this.grid : FULL_GRID;
-      p.drawData(this.view.boundary, JSON.stringify({ showTest: this.view.showTest.checked, grid }));
+      const opts = JSON.stringify({ showTest: this.view.showTest.checked, grid,
+        discretize: this.view.discretize.checked, legend: this.view.showLegend.checked });
+      if (this.hover && typeof p.drawUnit === 'function') {
+        p.drawUnit(this.view.boundary, this.hover.layer, this.hover.unit, opts);
+      } else {
+        p.drawData(this.view.boundary, opts);
+      }
       this.perf.drawMs = performance.now() - t0;
       // The first draw after load pays one-off warm-up costs: it does not count as slow.
       if (this.running && this.drawn) this.#adaptGrid(this.perf.drawMs);
     }
     p.drawLoss(this.view.loss);
+    if (this.diagram) {
+      const t1 = performance.now();
+      this.diagram.draw();
+      this.perf.diagramMs = performance.now() - t1;
+    }
     if (!this.drawn) {
       this.drawn = true;
       document.body.dataset.ready = '1';
@@ -342,12 +497,12 @@ class PlaygroundLab {
     }
   }
 
-  #fail(e) {
+  /** Pause and report an unexpected error in the banner. */
+  fail(e) {
     this.running = false;
     this.#syncButtons();
     this.ctx.banner.show('Something went wrong while training or drawing; the run is paused:', [messageOf(e)]);
   }
-
 }
 
 /** location.hash without '#', percent-decoded where that is safe. */
@@ -366,6 +521,11 @@ function diffKeys(a, b) {
   const mb = splitQuery(b);
   const keys = new Set([...ma.keys(), ...mb.keys()]);
   return [...keys].filter((k) => ma.get(k) !== mb.get(k));
+}
+
+/** ["a", "b", "c"] -> "a, b and c". */
+function joinWords(words) {
+  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
 }
 
 function messageOf(e) {

@@ -64,3 +64,16 @@ export function formatNoiseItem({ kind, value }) {
   if (!kind || kind === 'none') return 'none';
   return `${kind[0]}${value}`;
 }
+
+/** `stop` value -> {kind, value}: "none" -> {kind: "none"}, "epochs:100" -> {kind: "epochs", value: "100"}. */
+export function parseStop(s) {
+  const t = String(s ?? '').trim();
+  const i = t.indexOf(':');
+  if (t === '' || t === 'none') return { kind: 'none', value: '' };
+  return i < 0 ? { kind: t, value: '' } : { kind: t.slice(0, i), value: t.slice(i + 1) };
+}
+
+/** Inverse of parseStop. */
+export function formatStop(kind, value) {
+  return !kind || kind === 'none' ? 'none' : `${kind}:${value}`;
+}

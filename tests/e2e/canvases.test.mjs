@@ -1,11 +1,12 @@
 //! Every plot draws something real for every dataset of the catalog: the data/boundary canvas has inked pixels in
 //! many colours (a heat map for classification, points and a curve for regression), the loss canvas has train and
-//! test curves that grow as the run trains, and both change between step 0 and step 300. A resize redraws at once.
+//! test curves that grow as the run trains, and both change between step 0 and step 300 (the click-only custom sets
+//! get two dozen clicked points first). A resize redraws at once.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  useBrowser, openPlayground, stats, stepNow, setControl, canvasStats, catalog, closePage, animationFrames,
+  useBrowser, openPlayground, stats, stepNow, setControl, canvasStats, catalog, closePage, animationFrames, clickData, info as playgroundInfo,
 } from './helpers.mjs';
 
 const env = useBrowser();
@@ -53,6 +54,18 @@ test('boundary and loss canvases are non-blank and change with training, for eve
       await setControl(page, '#field-dataset', d.key);
       await page.waitForFunction((k) => new URLSearchParams(window.saddle.query).get('dataset') === k, d.key);
       assert.equal((await stats(page)).step, 0, `${d.key}: a dataset change restarts at step 0`);
+      if (d.generated === false) {
+        // A click-only set starts empty: click two dozen points in (both classes, or along a curve) first.
+        for (let j = 0; j < 24; j++) {
+          const x = -4.5 + (9 * j) / 23;
+          if (d.task === 'regression') {
+            await clickData(page, x, Math.sin(x));
+          } else {
+            await clickData(page, x, (j % 2 ? 2 : -2) + Math.cos(3 * x), j % 2 ? ['Shift'] : []);
+          }
+        }
+        assert.equal((await playgroundInfo(page)).added, 24, `${d.key}: 24 clicked points`);
+      }
       const data0 = await canvasStats(page, '#boundary-canvas');
       const loss0 = await canvasStats(page, '#loss-canvas');
       assertDataPlot(data0, d.task, `${d.key} step 0`);

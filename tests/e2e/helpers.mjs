@@ -179,3 +179,45 @@ export async function canvasStats(page, selector, near = COLOURS, tol = 40) {
 export async function closePage(page) {
   await page?.close().catch(() => {});
 }
+
+/** The Playground's info(): {features, widths, params, train, test, added, removed}. */
+export async function info(page) {
+  return page.evaluate(() => {
+    const i = window.saddle.playground.info();
+    return typeof i === 'string' ? JSON.parse(i) : i;
+  });
+}
+
+/**
+ * The offset (CSS pixels, from the canvas's top-left corner) of the data point (x, y) in #boundary-canvas, found
+ * from the page's own pixel -> data mapping (Playground.pointAt is linear inside the plot: two probes give it).
+ */
+export async function pixelOf(page, x, y) {
+  return page.evaluate(([tx, ty]) => {
+    const c = document.querySelector('#boundary-canvas');
+    const p = window.saddle.playground;
+    const [cx, cy] = [c.clientWidth / 2, c.clientHeight / 2];
+    const a = p.pointAt(c, cx, cy);
+    const b = p.pointAt(c, cx + 40, cy + 40);
+    if (!a || !b) throw new Error('the plot centre is outside the plotting area');
+    const px = cx + ((tx - a[0]) * 40) / (b[0] - a[0]);
+    const py = cy + ((ty - a[1]) * 40) / (b[1] - a[1]);
+    return { x: px, y: py };
+  }, [x, y]);
+}
+
+/** Click #boundary-canvas at the data point (x, y), with keyboard modifiers (['Shift'], ['Alt']). */
+export async function clickData(page, x, y, modifiers = []) {
+  const position = await pixelOf(page, x, y);
+  await page.click('#boundary-canvas', { position, modifiers });
+}
+
+/** A `pts` value -> [{x, y, label}] (5 bytes per point: i16 LE 100·x, i16 LE 100·y, u8 label). */
+export function decodePoints(b64) {
+  const bytes = Buffer.from(String(b64 || ''), 'base64url');
+  const out = [];
+  for (let i = 0; i + 5 <= bytes.length; i += 5) {
+    out.push({ x: bytes.readInt16LE(i) / 100, y: bytes.readInt16LE(i + 2) / 100, label: bytes[i + 4] });
+  }
+  return out;
+}

@@ -12,8 +12,8 @@ import { screenshot } from './browser.mjs';
 const env = useBrowser();
 
 /** The default configuration, spelled out so that a change of defaults does not silently change this test. */
-const CIRCLE = 'seed=1&dataset=circle&n=400&noise=0.1&test=0.5&hidden=4,2&act=tanh&head=sigmoid-bce&init=glorot'
-  + '&drop=none&dscale=inverted&reg=none&lambda=0.001&opt=sgd&batch=10&lr=0.03';
+const CIRCLE = 'seed=1&dataset=circle&n=400&noise=0.1&test=0.5&feat=x1,x2&hidden=4,2&act=tanh&head=sigmoid-bce'
+  + '&init=glorot&drop=none&dscale=inverted&reg=none&lambda=0.001&opt=sgd&batch=10&stop=none&lr=0.03';
 /** SGD with lr = 10 on a ReLU regression network: diverges within a few steps. */
 const DIVERGE = 'dataset=cubic&head=linear-mse&hidden=16,16&act=relu&opt=sgd&lr=10&batch=5';
 const PLAY_BUDGET_MS = 5_000;

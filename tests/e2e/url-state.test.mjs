@@ -52,9 +52,11 @@ test('editing controls rewrites location.hash: lr, dataset, a hidden width, an a
     assert.deepEqual(r.changed, ['n']);
     assert.equal(r.hash.get('n'), '600');
 
-    // A regression set needs a regression head: the dataset change brings the head along.
+    // A regression set needs a regression head and has one input: the dataset change brings the head and the
+    // 1-D default features along.
     r = await edit(page, '#field-dataset', 'cubic');
-    assert.deepEqual(r.changed, ['dataset', 'head']);
+    assert.deepEqual(r.changed, ['dataset', 'feat', 'head']);
+    assert.equal(r.hash.get('feat'), 'x1');
     const head = cat.heads.find((hd) => hd.key === r.hash.get('head'));
     assert.ok(head?.tasks.includes('regression'), `head ${r.hash.get('head')} suits regression`);
 

@@ -4,8 +4,9 @@
 use crate::config::{Config, FIELDS};
 use crate::data::{DatasetKind, Task};
 use crate::dropout::{DropoutScaling, NoiseKind};
+use crate::features::Feature;
 use crate::loss::{Head, Regularizer};
-use crate::mlp::{Activation, Init};
+use crate::mlp::{Activation, Init, Norm};
 use crate::optim::OptimizerKind;
 use crate::registry::Keyed;
 use serde_json::{json, Value};
@@ -25,7 +26,8 @@ pub fn catalog() -> Value {
         .map(|&d| {
             let task = d.task();
             json!({"key": d.key(), "label": d.label(), "doc": d.doc(), "task": task.key(),
-                   "classes": task.classes(), "inputDim": d.input_dim(), "domain": d.domain()})
+                   "classes": task.classes(), "inputDim": d.input_dim(), "domain": d.domain(),
+                   "generated": d.is_generated()})
         })
         .collect();
     // The tasks that occur, in dataset order, one per kind.
@@ -60,12 +62,20 @@ pub fn catalog() -> Value {
             json!({"key": o.key(), "label": o.label(), "doc": o.doc(), "hyperparams": hyper})
         })
         .collect();
+    let features: Vec<Value> = Feature::ALL
+        .iter()
+        .map(|&f| {
+            let dims: Vec<usize> = [1, 2].into_iter().filter(|&d| f.valid_for(d)).collect();
+            json!({"key": f.key(), "label": f.label(), "doc": f.doc(), "inputDims": dims})
+        })
+        .collect();
     let defaults = Config::default();
     let fields: Vec<Value> = FIELDS
         .iter()
         .map(|f| {
             json!({"key": f.key, "label": f.label, "kind": f.kind.key(), "choices": f.choices, "min": f.min,
-                   "max": f.max, "maxItems": f.max_items, "default": f.write(&defaults), "doc": f.doc})
+                   "max": f.max, "maxItems": f.max_items, "default": f.write(&defaults), "omitEmpty": f.omit_empty,
+                   "omitDefault": f.omit_default, "doc": f.doc})
         })
         .collect();
     json!({
@@ -75,6 +85,8 @@ pub fn catalog() -> Value {
         "regularizers": entries::<Regularizer>(),
         "noiseKinds": entries::<NoiseKind>(),
         "dropoutScalings": entries::<DropoutScaling>(),
+        "norms": entries::<Norm>(),
+        "features": features,
         "heads": heads,
         "optimizers": optimizers,
         "fields": fields,
@@ -83,10 +95,11 @@ pub fn catalog() -> Value {
 }
 
 /// The catalog as a JSON string: `datasets` (key, label, doc, task, classes — null for regression —,
-/// inputDim, domain), `activations`, `inits`, `regularizers`, `noiseKinds`, `dropoutScalings` (key, label,
-/// doc), `heads` (+ `tasks` they suit), `optimizers` (+ `hyperparams` with name, label, default, min, max,
-/// minInclusive, doc), `fields` (key, label, kind, choices, min, max, maxItems, default, doc — in query order)
-/// and `defaultQuery`.
+/// inputDim, domain, generated — false for the click-only custom sets), `activations`, `inits`,
+/// `regularizers`, `noiseKinds`, `dropoutScalings`, `norms` (key, label, doc), `features` (key, label, doc,
+/// inputDims: the raw input dimensions where the feature exists), `heads` (+ `tasks` they suit), `optimizers`
+/// (+ `hyperparams` with name, label, default, min, max, minInclusive, doc), `fields` (key, label, kind,
+/// choices, min, max, maxItems, default, omitEmpty, omitDefault, doc — in query order) and `defaultQuery`.
 pub fn catalog_json() -> String {
     catalog().to_string()
 }

@@ -8,16 +8,27 @@
 //! Unknown keys, a hyperparameter the chosen optimizer does not read, and repeated keys (the first value is
 //! used, as `URLSearchParams.get`) are reported as errors too, so a typo never vanishes silently.
 
+mod edits;
 mod field;
+mod inputs;
+mod noise;
+mod reparam;
 mod table;
 
+pub(crate) use edits::check_edit;
+pub use edits::{
+    encode_weights, StopAt, WeightEdit, MAX_EDITS, MAX_EDIT_VALUE, MAX_STOP_EPOCHS, MAX_STOP_LOSS,
+};
 pub use field::{Field, FieldKind};
+pub use inputs::{encode_points, encode_removed};
+pub use reparam::MAX_WEIGHT_NOISE;
 pub use table::{FIELDS, MAX_LAYERS, MAX_SIGMA, MAX_WIDTH};
 
-use crate::data::{DatasetKind, Task};
+use crate::data::{AddedPoint, DatasetKind, Task};
 use crate::dropout::DropoutConfig;
+use crate::features::{self, Feature};
 use crate::loss::{Head, Regularizer};
-use crate::mlp::{Activation, Init, MlpSpec};
+use crate::mlp::{Activation, Init, MlpSpec, Norm, Rescale};
 use crate::optim::{hyper_value, Hyper, HyperParam, OptimizerKind};
 use crate::registry::Keyed;
 use crate::{Error, Result};
@@ -42,6 +53,12 @@ pub struct Config {
     pub noise: f64,
     /// Held-out fraction. Default 0.5; range [0.1, 0.9].
     pub test_fraction: f64,
+    /// Points added by clicking (`pts`), joined to the generated ones before the split. Default none.
+    pub added: Vec<AddedPoint>,
+    /// Increasing indices of generated points removed by clicking (`del`). Default none.
+    pub removed: Vec<usize>,
+    /// The network's input features (`feat`), in [`Feature`] registry order. Default x1,x2 (1-D sets: x1).
+    pub features: Vec<Feature>,
     /// Hidden widths, input side first. Default [4, 2]; at most 6 layers, widths [1, 256].
     pub hidden: Vec<usize>,
     /// One activation per hidden layer (same length as `hidden`). Default tanh.
@@ -50,6 +67,16 @@ pub struct Config {
     pub head: Head,
     /// Weight initialisation. Default glorot.
     pub init: Init,
+    /// Normalization layers (`bn`): none, or batch normalization after every hidden linear map (the session
+    /// then trains on the f64 reference path). Default none.
+    pub norm: Norm,
+    /// Function-preserving rescaling of the initial network (`rescale`), applied after the initialisation
+    /// or the frozen weights: node rescaling without `bn`, the weights before each normalization with it.
+    /// Default none.
+    pub rescale: Rescale,
+    /// Weight noise σ (`wnoise`): each training step's forward and backward pass use θ + σ ε with
+    /// ε ~ N(0, I); the gradient is applied to θ. Default 0 (off); range [0, 1].
+    pub weight_noise: f64,
     /// Noise per layer input (`hidden.len() + 1` entries) and the scaling rule. Default none, inverted.
     pub dropout: DropoutConfig,
     /// Weight penalty. Default none.
@@ -62,6 +89,12 @@ pub struct Config {
     pub hyper: Hyper,
     /// Minibatch size. Default 10; range [1, 2000].
     pub batch_size: usize,
+    /// When training stops by itself (`stop`). Default never.
+    pub stop: StopAt,
+    /// Weight edits in step order (`edits`). Default none.
+    pub edits: Vec<WeightEdit>,
+    /// Frozen parameters replacing the initialisation (`weights`), f32 in flat order; empty = initialise.
+    pub weights: Vec<f32>,
 }
 
 impl Default for Config {
@@ -73,9 +106,15 @@ impl Default for Config {
             samples: 400,
             noise: 0.1,
             test_fraction: 0.5,
+            added: Vec::new(),
+            removed: Vec::new(),
+            features: features::defaults(2),
             activations: vec![DEFAULT_ACTIVATION; hidden.len()],
             head: Head::SigmoidBce,
             init: Init::Glorot,
+            norm: Norm::None,
+            rescale: Rescale::None,
+            weight_noise: 0.0,
             dropout: DropoutConfig::none(hidden.len()),
             hidden,
             regularizer: Regularizer::None,
@@ -83,6 +122,9 @@ impl Default for Config {
             optimizer: OptimizerKind::Sgd,
             hyper: default_hyper(OptimizerKind::Sgd),
             batch_size: 10,
+            stop: StopAt::Never,
+            edits: Vec::new(),
+            weights: Vec::new(),
         }
     }
 }
@@ -120,15 +162,30 @@ impl Config {
         self.dataset.task()
     }
 
-    /// The network shape: input width from the dataset, output width 1 (binary, regression) or K (K classes).
+    /// The network shape: input width = number of features, output width 1 (binary, regression) or K (K
+    /// classes).
     pub fn mlp_spec(&self) -> MlpSpec {
         MlpSpec {
-            input_dim: self.dataset.input_dim(),
+            input_dim: self.features.len(),
             hidden: self.hidden.clone(),
             activations: self.activations.clone(),
             output_dim: self.task().output_dim(),
             head: self.head,
             init: self.init,
+        }
+    }
+
+    /// Number of network parameters Σ_l out_l · (in_l + 1) for [`Config::mlp_spec`], plus γ and β of every
+    /// hidden unit with `bn=hidden` (2 Σ hidden widths; they follow every W and b in the flat order).
+    pub fn param_count(&self) -> usize {
+        let spec = self.mlp_spec();
+        let mut widths = vec![spec.input_dim];
+        widths.extend_from_slice(&spec.hidden);
+        widths.push(spec.output_dim);
+        let affine: usize = widths.windows(2).map(|w| (w[0] + 1) * w[1]).sum();
+        match self.norm {
+            Norm::None => affine,
+            Norm::Hidden => affine + 2 * spec.hidden.iter().sum::<usize>(),
         }
     }
 
@@ -162,13 +219,17 @@ impl Config {
         errors
     }
 
-    /// `key=value` pairs joined by `&`, every field in [`FIELDS`] order, then the chosen optimizer's
-    /// hyperparameters; floats in shortest round-trip form, so `from_query(&c.to_query()).0 == c` for every
-    /// valid `c` whose `hyper` names every hyperparameter (as `validate`, `Default` and `from_query` make).
+    /// `key=value` pairs joined by `&`, every field in [`FIELDS`] order (the [`FieldKind::Encoded`] ones only
+    /// when not empty, `bn`, `rescale` and `wnoise` only when not at their default, see
+    /// [`Field::omitted`]), then the chosen optimizer's hyperparameters; floats in shortest round-trip form, so
+    /// `from_query(&c.to_query()).0 == c` for every valid `c` whose `hyper` names every hyperparameter (as
+    /// `validate`, `Default` and `from_query` make).
     pub fn to_query(&self) -> String {
-        let fields = FIELDS
-            .iter()
-            .map(|f| format!("{}={}", f.key, f.write(self)));
+        let defaults = Config::default();
+        let fields = FIELDS.iter().filter_map(|f| {
+            let v = f.write(self);
+            (!f.omitted(&v, &defaults)).then(|| format!("{}={v}", f.key))
+        });
         let kind = self.optimizer;
         let hyper = kind
             .hyperparams()

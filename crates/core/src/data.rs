@@ -6,6 +6,13 @@
 //! σ·N(0, 1) to the target. Perturbations are truncated to the plot domain (redrawn, up to 16 times, then
 //! clamped), so [`DatasetKind::domain`] contains every sample. Class `c` is given to sample `i` when
 //! `i mod K = c`, so class counts differ by at most one.
+//!
+//! The `custom` sets generate nothing: their points are the ones added by clicking (`points`, which also
+//! assembles generated − removed + added points with their ids before the split).
+
+mod points;
+
+pub use points::{assemble, AddedPoint, DataPoint, Labelled, PointId, MAX_ADDED};
 
 use crate::keyed_enum;
 use crate::linalg::Matrix;
@@ -24,6 +31,8 @@ keyed_enum! {
         Spiral3 => ("spiral-3", "Three spirals", "Three interleaved spiral arms: a 3-class problem."),
         SineGap => ("sine-gap", "Sine with a gap", "y = sin(x) + noise, with no inputs in the middle of the range: uncertainty should grow in the gap."),
         Cubic => ("cubic", "Cubic", "y = x³/27 + noise for x in [−4, 4] (x³ scaled to stay O(1)): the classic uncertainty toy."),
+        Custom => ("custom", "Custom (click)", "Starts empty: click on the plot to add points of either class."),
+        CustomCurve => ("custom-curve", "Custom curve (click)", "Starts empty: click on the plot to add (x, y) points for a curve fit."),
     }
 }
 
@@ -87,11 +96,11 @@ const HALF: f64 = 6.0;
 const RADIUS: f64 = 5.0;
 
 impl DatasetKind {
-    /// The task: Spiral3 is 3-class, SineGap and Cubic are regression, the rest binary.
+    /// The task: Spiral3 is 3-class, SineGap, Cubic and CustomCurve are regression, the rest binary.
     pub fn task(self) -> Task {
         match self {
             Self::Spiral3 => Task::MultiClass(3),
-            Self::SineGap | Self::Cubic => Task::Regression,
+            Self::SineGap | Self::Cubic | Self::CustomCurve => Task::Regression,
             _ => Task::Binary,
         }
     }
@@ -105,12 +114,27 @@ impl DatasetKind {
     }
 
     /// Plot domain `[x_min, x_max, y_min, y_max]`. 2D sets: [−6, 6]². Regression: x ∈ [−6, 6] (wider than the
-    /// inputs, to show extrapolation), y ∈ [−3, 3] for sine-gap and [−4, 4] for cubic. Contains every sample.
+    /// inputs, to show extrapolation), y ∈ [−3, 3] for sine-gap and [−4, 4] for cubic and custom-curve.
+    /// Contains every sample; added points must lie in it.
     pub fn domain(self) -> [f64; 4] {
         match self {
             Self::SineGap => [-HALF, HALF, -3.0, 3.0],
-            Self::Cubic => [-HALF, HALF, -4.0, 4.0],
+            Self::Cubic | Self::CustomCurve => [-HALF, HALF, -4.0, 4.0],
             _ => [-HALF, HALF, -HALF, HALF],
+        }
+    }
+
+    /// False for the `custom` sets, which generate no points (only clicked ones).
+    pub fn is_generated(self) -> bool {
+        !matches!(self, Self::Custom | Self::CustomCurve)
+    }
+
+    /// How many points [`generate`] makes for `n` requested samples: `n`, or 0 for the custom sets.
+    pub fn generated_count(self, n: usize) -> usize {
+        if self.is_generated() {
+            n
+        } else {
+            0
         }
     }
 }
@@ -173,8 +197,10 @@ pub struct Split {
 ///   3(0.5 − cos t, 0.25 − sin t), t ~ U(0, π);
 /// - sine-gap: x ~ U([−4, −1] ∪ [1, 4]), y = sin x + σ·N(0, 1);
 /// - cubic: x ~ U(−4, 4), y = x³/27 + σ·N(0, 1) (Hernández-Lobato & Adams 2015 use y = x³ + N(0, 3²); dividing
-///   by 27 keeps y in [−2.4, 2.4], and their noise corresponds to σ = 1/9, close to the default 0.1).
+///   by 27 keeps y in [−2.4, 2.4], and their noise corresponds to σ = 1/9, close to the default 0.1);
+/// - custom, custom-curve: no points at all (shapes `d × 0`), whatever `n`.
 pub fn generate(kind: DatasetKind, n: usize, noise: f64, rng: &mut Rng) -> Dataset {
+    let n = kind.generated_count(n);
     let sigma = if noise.is_finite() {
         noise.max(0.0)
     } else {
@@ -280,7 +306,16 @@ fn perturb(v: f64, sigma: f64, lo: f64, hi: f64, rng: &mut Rng) -> f64 {
 /// the rest into `train`. When n ≥ 2 each side gets at least one sample; n = 1 goes to `train`.
 /// `test_fraction` is validated to [0.1, 0.9] by the config; a non-finite value counts as 0.
 pub fn split(ds: Dataset, test_fraction: f64, rng: &mut Rng) -> Split {
-    let n = ds.len();
+    let (train, test) = partition(ds.len(), test_fraction, rng);
+    Split {
+        test: ds.select(&test),
+        train: ds.select(&train),
+    }
+}
+
+/// The index lists `(train, test)` that [`split`] uses for `n` samples (same draws from `rng`), so callers
+/// can carry per-sample data such as [`PointId`]s through the split.
+pub fn partition(n: usize, test_fraction: f64, rng: &mut Rng) -> (Vec<usize>, Vec<usize>) {
     let mut idx: Vec<usize> = (0..n).collect();
     for i in (1..n).rev() {
         let j = ((i + 1) as f64 * uniform(rng)) as usize;
@@ -296,8 +331,6 @@ pub fn split(ds: Dataset, test_fraction: f64, rng: &mut Rng) -> Split {
     } else {
         0
     };
-    Split {
-        test: ds.select(&idx[..n_test]),
-        train: ds.select(&idx[n_test..]),
-    }
+    let train = idx.split_off(n_test);
+    (train, idx)
 }

@@ -4,11 +4,13 @@
 //! [`session::Session`] behind an opaque handle; the page reads [`catalog::catalog_json`] to build its controls.
 
 pub mod catalog;
+pub mod codec;
 pub mod config;
 pub mod data;
 pub mod dropout;
 pub mod error;
 pub mod fast;
+pub mod features;
 pub mod linalg;
 pub mod loss;
 pub mod mlp;
@@ -16,6 +18,7 @@ pub mod optim;
 pub mod registry;
 pub mod rng;
 pub mod session;
+pub mod weight_noise;
 pub mod workloads;
 
 pub use error::{Error, Result};

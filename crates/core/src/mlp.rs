@@ -1,12 +1,20 @@
 //! The multilayer perceptron as plain data: layers of (W, b), batched forward with a cache, backward to one flat gradient.
 //!
 //! Submodules: `activation` (σ(z) and σ'(z) per unit), `init` (He / Glorot / Playground weights), `forward`
-//! (batched forward pass with optional trace and the per-layer input noise), `train` (loss and flat gradient).
+//! (batched forward pass with optional trace and the per-layer input noise), `train` (loss and flat gradient),
+//! `units` (every layer's test-time output, for the diagram), `batchnorm` (the optional normalization layer),
+//! `params` (the flat parameter vector), `rescale` (function-preserving rescalings of hidden units) and
+//! `reparam` (what a rescaling does to the function and the gradient).
 
 mod activation;
+mod batchnorm;
 mod forward;
 mod init;
+mod params;
+mod reparam;
+mod rescale;
 mod train;
+mod units;
 
 use crate::dropout::{DropoutConfig, Masks};
 use crate::keyed_enum;
@@ -17,6 +25,9 @@ use crate::{Matrix, Vector};
 pub use crate::loss::LossGrad;
 pub(crate) use activation::sigmoid;
 pub use activation::LEAKY_SLOPE;
+pub use batchnorm::{BatchNorm, Moments, Norm, BN_EPS, BN_MOMENTUM};
+pub use reparam::{rescale_report, LayerGradNorms, RescaleReport};
+pub use rescale::{Rescale, MAX_RESCALE, MAX_RESCALE_SPREAD, MIN_RESCALE};
 
 keyed_enum! {
     /// Hidden-layer activation functions.
@@ -56,7 +67,8 @@ pub struct MlpSpec {
     pub init: Init,
 }
 
-/// One affine layer followed by an activation: h = σ(W u + b), where u is the (possibly noisy) layer input.
+/// One affine layer followed by an activation: h = σ(W u + b), where u is the (possibly noisy) layer input;
+/// with a normalization layer h = σ(BN(W u + b)).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layer {
     /// Weights, out × in (row i holds the incoming weights of unit i).
@@ -66,6 +78,8 @@ pub struct Layer {
     /// Activation σ of this layer. The output layer uses [`Activation::Linear`]; its [`Head`] applies the output
     /// non-linearity and the loss.
     pub activation: Activation,
+    /// Batch normalization between the linear map and the activation (hidden layers only; `None` = none).
+    pub norm: Option<BatchNorm>,
 }
 
 /// A multilayer perceptron: hidden layers, then an output layer read through a [`Head`].
@@ -100,7 +114,12 @@ impl Mlp {
                 } else {
                     Activation::Linear
                 };
-                Layer { w, b, activation }
+                Layer {
+                    w,
+                    b,
+                    activation,
+                    norm: None,
+                }
             })
             .collect();
         Mlp {
@@ -109,37 +128,20 @@ impl Mlp {
         }
     }
 
-    /// Number of trainable parameters, Σ_l out_l · (in_l + 1).
-    pub fn param_count(&self) -> usize {
-        self.layers.iter().map(|l| l.w.len() + l.b.len()).sum()
+    /// The same network with a fresh [`BatchNorm`] (γ = 1, β = 0, running mean 0, variance 1) after every
+    /// hidden layer's linear map; the output layer is never normalized. Draws nothing, so a network and its
+    /// normalized version share W and b.
+    pub fn with_batch_norm(mut self) -> Mlp {
+        let n_hidden = self.layers.len().saturating_sub(1);
+        for layer in &mut self.layers[..n_hidden] {
+            layer.norm = Some(BatchNorm::new(layer.b.len()));
+        }
+        self
     }
 
-    /// All parameters as one flat vector in the order W1 (column-major, i.e. `w.as_slice()`), b1, W2, b2, ...;
-    /// gradients from [`Mlp::loss_and_grad`] use the same order.
-    pub fn params(&self) -> Vector {
-        let mut p = Vec::with_capacity(self.param_count());
-        for layer in &self.layers {
-            p.extend_from_slice(layer.w.as_slice());
-            p.extend_from_slice(layer.b.as_slice());
-        }
-        Vector::from_vec(p)
-    }
-
-    /// Overwrites all parameters from a flat vector in the [`Mlp::params`] order. `p` must have
-    /// [`Mlp::param_count`] entries (debug-asserted); a shorter vector leaves the remaining parameters unchanged.
-    pub fn set_params(&mut self, p: &Vector) {
-        debug_assert_eq!(p.len(), self.param_count(), "set_params: wrong length");
-        let mut values = p.iter().copied();
-        for layer in &mut self.layers {
-            for (dst, src) in layer
-                .w
-                .iter_mut()
-                .chain(layer.b.iter_mut())
-                .zip(&mut values)
-            {
-                *dst = src;
-            }
-        }
+    /// Whether any layer has batch normalization.
+    pub fn has_batch_norm(&self) -> bool {
+        self.layers.iter().any(|l| l.norm.is_some())
     }
 
     /// Layer widths `[input, hidden..., output]` (what [`crate::dropout::sample_masks`] expects; it ignores the
@@ -154,7 +156,8 @@ impl Mlp {
     }
 
     /// Deterministic test-time output after the head's activation (probabilities for `sigmoid-bce`, class
-    /// probabilities for `softmax-ce`, values for the MSE heads), out × batch.
+    /// probabilities for `softmax-ce`, values for the MSE heads), out × batch. Normalization layers use their
+    /// running averages.
     ///
     /// Each layer input is multiplied by [`crate::dropout::LayerNoise::test_factor`]: p for Bernoulli dropout with
     /// [`crate::dropout::DropoutScaling::WeightScaling`] (a = W(x ⊙ E[Z]) = (pW)x, Hinton et al. 2012, for every
@@ -162,7 +165,17 @@ impl Mlp {
     /// E[Z] = 1). For a network that is linear in each noisy input this is the exact ensemble mean E_Z[f(x, Z)].
     pub fn predict(&self, x: &Matrix, dropout: &DropoutConfig) -> Matrix {
         let noise = forward::test_noise(dropout, self.layers.len());
-        let mut out = self.forward(x, &noise, None);
+        let mut out = self.forward(x, &noise, forward::NormMode::Running, None);
+        self.head.activate(&mut out);
+        out
+    }
+
+    /// The training-mode output after the head's activation, out × batch: no noise, and normalization layers
+    /// use the batch's own mean and variance (what [`Mlp::loss_and_grad`] sees without dropout). Equals
+    /// [`Mlp::predict`] for a network without normalization layers and without weight-scaling dropout.
+    pub fn predict_training_mode(&self, x: &Matrix) -> Matrix {
+        let noise = vec![forward::InputNoise::Clean; self.layers.len()];
+        let mut out = self.forward(x, &noise, forward::NormMode::Batch, None);
         self.head.activate(&mut out);
         out
     }
@@ -170,9 +183,10 @@ impl Mlp {
     /// One stochastic forward pass with the given masks, as in training (Z times 1/p for inverted Bernoulli
     /// dropout), after the head's activation, out × batch. Averaging many such passes is the Monte-Carlo
     /// ensemble E_Z[f(x, Z)] of the notes; a layer whose mask is `None` (or missing) is left unchanged.
+    /// Normalization layers use their running averages (a prediction, not a training step).
     pub fn predict_with_masks(&self, x: &Matrix, dropout: &DropoutConfig, masks: &Masks) -> Matrix {
         let noise = forward::train_noise(dropout, masks, self.layers.len());
-        let mut out = self.forward(x, &noise, None);
+        let mut out = self.forward(x, &noise, forward::NormMode::Running, None);
         self.head.activate(&mut out);
         out
     }

@@ -7,24 +7,52 @@
 //! Training and the loss / accuracy statistics run on the f32 fast path ([`crate::fast::Net`], several times
 //! faster, above all in wasm); the f64 [`Mlp`] is the reference copy that [`Session::mlp`], the grid and curve
 //! predictions and analysis read. It is synced from the fast net at the end of every [`Session::step`] call, so
-//! what callers see never depends on how steps were chunked.
+//! what callers see never depends on how steps were chunked. With batch normalization (`bn=hidden`), which
+//! the fast net does not know, the session trains the f64 model itself with the f64 [`crate::optim::Optimizer`]
+//! (the `trainer` submodule holds both paths; batching, recording, stopping and edits are shared).
+//!
+//! The network sees the config's input features of the raw points ([`crate::features`]); the datasets kept
+//! here ([`Session::train`], [`Session::test`], [`Session::points`]) stay in raw coordinates for plotting.
+//! Submodules: `view` (grid / curve predictions, per-unit grids, points), `edit` (weight indices, weight
+//! edits, frozen weights), `stop` (the stop-at condition), `trainer` (the f32 and f64 training paths), `race`
+//! (sessions that differ only in the optimizer or in a rescaling of the initial network).
+
+mod edit;
+mod race;
+mod stop;
+mod trainer;
+mod view;
+
+pub use race::{race_configs, rescaled_pair, Race, Racer, MAX_RACERS};
 
 use crate::config::{Config, ValidConfig};
-use crate::data::{self, Dataset, Split, Task};
-use crate::fast::{Net, Objective, Optimizer32};
-use crate::loss::{accuracy, data_loss, Head};
-use crate::mlp::Mlp;
+use crate::data::{self, Dataset, PointId, Split, Task};
+use crate::features::{self, Feature};
+use crate::loss::{accuracy, data_loss};
+use crate::mlp::{Mlp, Norm, Rescale};
 use crate::rng::{seeded, Rng};
-use crate::{Error, Matrix, Result};
+use crate::{Error, Result, Vector};
 use rand::seq::SliceRandom;
+use trainer::{Set, StepRngs, Trainer};
 
-/// RNG streams: each consumer of randomness has its own, so e.g. changing the batch size leaves the data alone.
-mod stream {
+/// RNG streams (with the config's seed, [`crate::rng::seeded`]): each consumer of randomness has its own, so
+/// e.g. changing the batch size leaves the data alone. Public so that tests and tools can reproduce a
+/// session's draws. Ids are never renumbered; new consumers get new ids.
+pub mod stream {
+    /// Data generation.
     pub const DATA: u64 = 1;
+    /// The train / test split.
     pub const SPLIT: u64 = 2;
+    /// Weight initialisation.
     pub const INIT: u64 = 3;
+    /// Minibatch shuffles.
     pub const BATCHES: u64 = 4;
+    /// Dropout masks (both training paths draw them alike).
     pub const MASKS: u64 = 5;
+    /// Weight noise ε of `wnoise`, one N(0, 1) per parameter and step.
+    pub const WEIGHT_NOISE: u64 = 6;
+    /// The per-unit scales of `rescale=random:σ` (and of [`super::Session::rescale_report`]).
+    pub const RESCALE: u64 = 7;
 }
 
 /// At most this many points are kept in the loss history; beyond it the history is thinned by half and the
@@ -38,14 +66,16 @@ pub struct Stats {
     pub step: u64,
     /// Passes over the training set so far: step × batch / train size.
     pub epoch: f64,
-    /// Mean data loss on the training set (no dropout noise, no penalty).
+    /// Mean data loss on the training set (no dropout noise, no penalty); NaN when the set is empty.
     pub train_loss: f64,
-    /// Mean data loss on the test set.
+    /// Mean data loss on the test set; NaN when the set is empty.
     pub test_loss: f64,
-    /// Training accuracy in [0, 1] for classification; `None` for regression.
+    /// Training accuracy in [0, 1] for classification (NaN for an empty set); `None` for regression.
     pub train_acc: Option<f64>,
     /// Test accuracy in [0, 1] for classification; `None` for regression.
     pub test_acc: Option<f64>,
+    /// Whether the stop-at condition has been reached ([`Session::stopped`]).
+    pub stopped: bool,
 }
 
 /// One recorded point of the loss curves.
@@ -61,104 +91,148 @@ pub struct HistoryPoint {
 
 /// A training run in progress. Construct from a [`ValidConfig`]; after divergence, every further step returns
 /// the same [`Error::Diverged`] and the model keeps its last finite parameters until the page makes a new session.
+///
+/// Any number of points works, including 0 or 1: with no training point, [`Session::step`] takes no step;
+/// the losses of an empty set are NaN (not divergence).
 pub struct Session {
     config: ValidConfig,
-    /// The f64 reference model (synced from `net`, see the module docs).
+    /// The f64 reference model (synced from the fast trainer, see the module docs; trained itself with `bn`).
     mlp: Mlp,
-    /// The f32 copy that trains, with its optimizer (the catalog's chain, f32 states).
-    net: Net,
-    optimizer: Optimizer32,
+    /// The training path with its optimizer state and its copies of the inputs.
+    trainer: Trainer,
     data: Split,
-    /// f32 copies of the inputs and training targets (one sample per column), and the current minibatch.
-    train_x: Vec<f32>,
-    train_y: Vec<f32>,
-    test_x: Vec<f32>,
-    batch_x: Vec<f32>,
-    batch_y: Vec<f32>,
     batch_rng: Rng,
     mask_rng: Rng,
+    weight_noise_rng: Rng,
     /// A shuffled permutation of the training indices; minibatches are consecutive slices of it.
     order: Vec<usize>,
     cursor: usize,
+    /// The training-set indices of the last minibatch.
+    batch_idx: Vec<usize>,
     step: u64,
     record_every: u64,
     history: Vec<HistoryPoint>,
     diverged_at: Option<u64>,
+    /// Where each training / test sample comes from.
+    train_ids: Vec<PointId>,
+    test_ids: Vec<PointId>,
+    /// How many of `config.edits` have been applied (they are in step order).
+    applied_edits: usize,
+    stopped: bool,
 }
 
 impl Session {
-    /// A fresh session: generates and splits the data, initialises the network and the optimizer state.
+    /// A fresh session: assembles (generated − removed + added points) and splits the data, initialises the
+    /// network (or loads the frozen `weights`; adds the normalization layers of `bn`), rescales it (`rescale`,
+    /// scales from [`stream::RESCALE`]), makes the optimizer state, records the step-0 losses and then applies
+    /// the step-0 weight edits (a record at step s always shows the network before that step's edits).
     pub fn new(config: ValidConfig) -> Session {
-        let dataset = data::generate(
+        let all = data::assemble(
             config.dataset,
             config.samples,
             config.noise,
+            &config.removed,
+            &config.added,
             &mut seeded(config.seed, stream::DATA),
         );
-        let split = data::split(
-            dataset,
+        let (train_idx, test_idx) = data::partition(
+            all.data.len(),
             config.test_fraction,
             &mut seeded(config.seed, stream::SPLIT),
         );
-        let mlp = Mlp::new(&config.mlp_spec(), &mut seeded(config.seed, stream::INIT));
-        let net = Net::from_mlp(&mlp, Objective::Head(mlp.head));
-        let optimizer = Optimizer32::new(config.optimizer, &config.hyper, mlp.param_count());
-        let f32s = |m: &Matrix| m.iter().map(|&v| v as f32).collect::<Vec<f32>>();
-        let (train_x, train_y) = (f32s(&split.train.x), f32s(&split.train.y));
-        let test_x = f32s(&split.test.x);
+        let pick = |idx: &[usize]| idx.iter().map(|&i| all.ids[i]).collect::<Vec<_>>();
+        let (train_ids, test_ids) = (pick(&train_idx), pick(&test_idx));
+        let split = Split {
+            train: all.data.select(&train_idx),
+            test: all.data.select(&test_idx),
+        };
+        let mut mlp = Mlp::new(&config.mlp_spec(), &mut seeded(config.seed, stream::INIT));
+        if config.norm == Norm::Hidden {
+            mlp = mlp.with_batch_norm();
+        }
+        if !config.weights.is_empty() {
+            let frozen = config.weights.iter().map(|&w| f64::from(w));
+            mlp.set_params(&Vector::from_iterator(config.weights.len(), frozen));
+        }
+        if config.rescale != Rescale::None {
+            let rng = &mut seeded(config.seed, stream::RESCALE);
+            mlp = mlp.reparameterize(&config.rescale.scales(&mlp.hidden_widths(), rng));
+        }
+        let trainer = Trainer::new(
+            &mlp,
+            &config,
+            features::apply(&config.features, &split.train.x),
+            &split.train.y,
+            features::apply(&config.features, &split.test.x),
+        );
         let train_n = split.train.x.ncols();
         let batch = config.batch_size.min(train_n).max(1);
         // Record the loss curves about once per epoch, so evaluation costs no more than training.
         let record_every = train_n.div_ceil(batch).max(1) as u64;
         let mut session = Session {
             mlp,
-            net,
-            optimizer,
+            trainer,
             data: split,
-            train_x,
-            train_y,
-            test_x,
-            batch_x: Vec::new(),
-            batch_y: Vec::new(),
             batch_rng: seeded(config.seed, stream::BATCHES),
             mask_rng: seeded(config.seed, stream::MASKS),
+            weight_noise_rng: seeded(config.seed, stream::WEIGHT_NOISE),
             order: (0..train_n).collect(),
             cursor: train_n, // forces a shuffle before the first batch
+            batch_idx: Vec::new(),
             step: 0,
             record_every,
             history: Vec::new(),
             diverged_at: None,
+            train_ids,
+            test_ids,
+            applied_edits: 0,
+            stopped: false,
             config,
         };
         session.record();
+        session.stopped = session.stop_reached();
+        // Like every edit, the step-0 ones come after the step's record (as when made live).
+        session.apply_due_edits(false);
         session
     }
 
-    /// Runs `n` optimizer steps (forward, backward, update on one minibatch each) and returns the statistics
-    /// after them. On a non-finite loss or parameter, the step is undone and `Err(Diverged { step })` returned.
+    /// Runs up to `n` optimizer steps (forward, backward, update on one minibatch each) and returns the
+    /// statistics after them. Stops early, and takes no step at all while [`Session::stopped`] or when the
+    /// training set is empty. On a non-finite loss or parameter, the step is undone and
+    /// `Err(Diverged { step })` returned.
     pub fn step(&mut self, n: u32) -> Result<Stats> {
         if let Some(step) = self.diverged_at {
             return Err(Error::Diverged { step });
         }
-        let result = (0..n).try_for_each(|_| self.step_once());
-        self.net.write_params_to(&mut self.mlp);
+        if self.data.train.is_empty() {
+            return Ok(self.stats());
+        }
+        let mut result = Ok(());
+        for _ in 0..n {
+            if self.stopped {
+                break;
+            }
+            result = self.step_once();
+            if result.is_err() {
+                break;
+            }
+        }
+        self.trainer.sync(&mut self.mlp);
         result.map(|()| self.stats())
     }
 
     fn step_once(&mut self) -> Result<()> {
         self.next_batch();
-        let cfg = &self.config;
-        let batch = self.batch_y.len() / self.data.train.y.nrows().max(1);
-        self.net.draw_noise(&cfg.dropout, batch, &mut self.mask_rng);
-        let loss = self.net.loss_and_grad(
-            &self.batch_x,
-            &self.batch_y,
-            cfg.regularizer,
-            cfg.lambda as f32,
-        );
+        let rngs = StepRngs {
+            masks: &mut self.mask_rng,
+            weight_noise: &mut self.weight_noise_rng,
+        };
+        let finite = self
+            .trainer
+            .step(&mut self.mlp, &self.batch_idx, &self.config, rngs);
         let next_step = self.step + 1;
-        // `apply` keeps the parameters when any updated one would be non-finite.
-        if !loss.total().is_finite() || !self.net.apply(&mut self.optimizer) {
+        // A non-finite step leaves the parameters as they were.
+        if !finite {
             self.diverged_at = Some(next_step);
             return Err(Error::Diverged { step: next_step });
         }
@@ -166,11 +240,13 @@ impl Session {
         if self.step.is_multiple_of(self.record_every) {
             self.record();
         }
+        self.stopped = self.stop_reached();
+        self.apply_due_edits(true);
         Ok(())
     }
 
-    /// The next minibatch into `batch_x` / `batch_y`: consecutive slices of a permutation reshuffled every epoch
-    /// (sampling without replacement within an epoch, as PyTorch's DataLoader with shuffle=True).
+    /// The next minibatch's training indices into `batch_idx`: consecutive slices of a permutation reshuffled
+    /// every epoch (sampling without replacement within an epoch, as PyTorch's DataLoader with shuffle=True).
     fn next_batch(&mut self) {
         let n = self.data.train.x.ncols();
         let batch = self.config.batch_size.min(n).max(1);
@@ -178,25 +254,27 @@ impl Session {
             self.order.shuffle(&mut self.batch_rng);
             self.cursor = 0;
         }
-        let idx = &self.order[self.cursor..self.cursor + batch];
+        self.batch_idx.clear();
+        self.batch_idx
+            .extend_from_slice(&self.order[self.cursor..self.cursor + batch]);
         self.cursor += batch;
-        gather(
-            &mut self.batch_x,
-            &self.train_x,
-            self.data.train.x.nrows(),
-            idx,
-        );
-        gather(
-            &mut self.batch_y,
-            &self.train_y,
-            self.data.train.y.nrows(),
-            idx,
-        );
+    }
+
+    /// The training-set indices (columns of [`Session::train`]) of the last step's minibatch; empty before the
+    /// first step. Depends only on the seed, the training-set size and the batch size (its own stream), so
+    /// sessions that differ in the optimizer see the same sequence.
+    pub fn batch_indices(&self) -> &[usize] {
+        &self.batch_idx
+    }
+
+    /// Whether this session trains on the f64 reference path (with `bn=hidden`) instead of the f32 fast net.
+    pub fn uses_reference_path(&self) -> bool {
+        self.trainer.is_reference()
     }
 
     fn record(&mut self) {
-        let (train_loss, _) = self.evaluate(&self.data.train, &self.train_x);
-        let (test_loss, _) = self.evaluate(&self.data.test, &self.test_x);
+        let (train_loss, _) = self.evaluate(Set::Train);
+        let (test_loss, _) = self.evaluate(Set::Test);
         self.history.push(HistoryPoint {
             step: self.step,
             train_loss,
@@ -210,21 +288,23 @@ impl Session {
         }
     }
 
-    /// Mean data loss and accuracy (classification only) of the test-time network on a dataset (`x` = its
-    /// inputs in f32). The forward pass is the fast net's ([`Net::predict`], within ~1e-6 of
-    /// [`Mlp::predict`]); loss and accuracy are the f64 definitions of `loss.rs`.
-    fn evaluate(&self, set: &Dataset, x: &[f32]) -> (f64, Option<f64>) {
-        let out = self.net.predict(x, &self.config.dropout);
-        let out = Matrix::from_iterator(
-            set.y.nrows(),
-            set.y.ncols(),
-            out.iter().map(|&v| f64::from(v)),
-        );
-        let loss = data_loss(self.mlp.head, &out, &set.y);
-        let acc = match self.config.dataset.task() {
-            Task::Regression => None,
-            _ => Some(accuracy(self.mlp.head, &out, &set.labels)),
+    /// Mean data loss and accuracy (classification only) of the test-time network on a dataset. The forward
+    /// pass is the trainer's (the fast net's [`crate::fast::Net::predict`], within ~1e-6 of
+    /// [`Mlp::predict`], or the f64 model's); loss and accuracy are the f64 definitions of `loss.rs`.
+    fn evaluate(&self, which: Set) -> (f64, Option<f64>) {
+        let set: &Dataset = match which {
+            Set::Train => &self.data.train,
+            Set::Test => &self.data.test,
         };
+        let classification = self.config.dataset.task() != Task::Regression;
+        if set.is_empty() {
+            return (f64::NAN, classification.then_some(f64::NAN));
+        }
+        let out = self
+            .trainer
+            .outputs(&self.mlp, which, &self.config, set.y.nrows());
+        let loss = data_loss(self.mlp.head, &out, &set.y);
+        let acc = classification.then(|| accuracy(self.mlp.head, &out, &set.labels));
         (loss, acc)
     }
 
@@ -240,8 +320,8 @@ impl Session {
 
     /// Statistics at the current step (a forward pass over the full train and test sets).
     pub fn stats(&self) -> Stats {
-        let (train_loss, train_acc) = self.evaluate(&self.data.train, &self.train_x);
-        let (test_loss, test_acc) = self.evaluate(&self.data.test, &self.test_x);
+        let (train_loss, train_acc) = self.evaluate(Set::Train);
+        let (test_loss, test_acc) = self.evaluate(Set::Test);
         let (step, epoch) = self.progress();
         Stats {
             step,
@@ -250,7 +330,13 @@ impl Session {
             test_loss,
             train_acc,
             test_acc,
+            stopped: self.stopped,
         }
+    }
+
+    /// The network's input features, in the order of the input layer.
+    pub fn features(&self) -> &[Feature] {
+        &self.config.features
     }
 
     /// The step at which training diverged, if it did.
@@ -289,79 +375,26 @@ impl Session {
     }
 
     /// Applies the settings that may change mid-run without a reset: the optimizer's hyperparameters (the
-    /// optimizer state is kept; a different optimizer starts from a fresh state), the regularizer and λ.
-    /// Everything else in `config` is ignored: structural changes need a new session.
+    /// optimizer state is kept; a different optimizer starts from a fresh state), the regularizer, λ and the
+    /// stop-at condition (a changed condition is re-evaluated now, so raising the epoch limit un-stops).
+    /// Everything else in `config` is ignored (the session keeps its own weight edits): structural changes
+    /// need a new session.
     pub fn set_live(&mut self, config: &ValidConfig) {
-        if config.optimizer == self.config.optimizer {
-            self.optimizer.set_hyper(&config.hyper);
-        } else {
-            self.optimizer =
-                Optimizer32::new(config.optimizer, &config.hyper, self.mlp.param_count());
-        }
+        self.trainer
+            .set_optimizer(config.optimizer, &config.hyper, &self.mlp);
         let mut next: Config = (*self.config).clone();
         next.optimizer = config.optimizer;
         next.hyper = config.hyper.clone();
         next.regularizer = config.regularizer;
         next.lambda = config.lambda;
+        next.stop = config.stop;
         // The merged config only takes already-validated values from two valid configs.
         if let Ok(valid) = next.validate() {
+            let changed = valid.stop != self.config.stop;
             self.config = valid;
-        }
-    }
-
-    /// Test-time predictions on an `nx × ny` grid over the domain, rows from the top (y_max) down, x left to
-    /// right. Binary heads give P(class 1) per cell; softmax gives K probabilities per cell, cell-major.
-    /// Regression sessions return an empty vector (use [`Session::predict_curve`]).
-    pub fn predict_grid(&self, nx: usize, ny: usize) -> Vec<f64> {
-        if self.config.dataset.input_dim() != 2 || nx == 0 || ny == 0 {
-            return Vec::new();
-        }
-        let [x0, x1, y0, y1] = self.domain();
-        let centre =
-            |i: usize, n: usize, lo: f64, hi: f64| lo + (hi - lo) * (i as f64 + 0.5) / n as f64;
-        let grid = Matrix::from_fn(2, nx * ny, |r, c| {
-            let (row, col) = (c / nx, c % nx);
-            if r == 0 {
-                centre(col, nx, x0, x1)
-            } else {
-                centre(ny - 1 - row, ny, y0, y1)
+            if changed {
+                self.stopped = self.stop_reached();
             }
-        });
-        let out = self.mlp.predict(&grid, &self.config.dropout);
-        match self.mlp.head {
-            Head::SoftmaxCe => out.as_slice().to_vec(),
-            head => out.iter().map(|&o| binary_probability(head, o)).collect(),
         }
-    }
-
-    /// Test-time predictions of a 1D regression network at `n` evenly spaced inputs across the domain.
-    pub fn predict_curve(&self, n: usize) -> (Vec<f64>, Vec<f64>) {
-        if self.config.dataset.input_dim() != 1 || n < 2 {
-            return (Vec::new(), Vec::new());
-        }
-        let [x0, x1, _, _] = self.domain();
-        let xs: Vec<f64> = (0..n)
-            .map(|i| x0 + (x1 - x0) * i as f64 / (n - 1) as f64)
-            .collect();
-        let out = self
-            .mlp
-            .predict(&Matrix::from_row_slice(1, n, &xs), &self.config.dropout);
-        (xs, out.row(0).iter().copied().collect())
-    }
-}
-
-/// Copies the columns `idx` of a column-major `width × n` matrix into `dst`, one after another.
-fn gather(dst: &mut Vec<f32>, src: &[f32], width: usize, idx: &[usize]) {
-    dst.clear();
-    for &i in idx {
-        dst.extend(src[i * width..(i + 1) * width].iter().copied());
-    }
-}
-
-/// P(class 1) from a binary head's output: the sigmoid output itself, (o + 1)/2 for tanh, clamped for linear.
-fn binary_probability(head: Head, o: f64) -> f64 {
-    match head {
-        Head::TanhMse => 0.5 * (o + 1.0),
-        _ => o.clamp(0.0, 1.0),
     }
 }

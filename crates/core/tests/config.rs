@@ -4,11 +4,12 @@
 use proptest::prelude::*;
 use proptest::sample::select;
 use saddle_core::catalog::catalog_json;
-use saddle_core::config::{default_hyper, Config, FieldKind, FIELDS, MAX_SEED};
-use saddle_core::data::DatasetKind;
+use saddle_core::config::{default_hyper, Config, FieldKind, StopAt, WeightEdit, FIELDS, MAX_SEED};
+use saddle_core::data::{AddedPoint, DatasetKind, Task};
 use saddle_core::dropout::{DropoutConfig, DropoutScaling, LayerNoise, NoiseKind};
+use saddle_core::features::Feature;
 use saddle_core::loss::{Head, Regularizer};
-use saddle_core::mlp::{Activation, Init};
+use saddle_core::mlp::{Activation, Init, Norm, Rescale};
 use saddle_core::optim::OptimizerKind;
 use saddle_core::registry::Keyed;
 use serde_json::Value;
@@ -50,8 +51,8 @@ fn the_default_validates_and_has_the_documented_query() {
     assert_eq!(*v, c);
     assert_eq!(
         c.to_query(),
-        "seed=1&dataset=circle&n=400&noise=0.1&test=0.5&hidden=4,2&act=tanh&head=sigmoid-bce&init=glorot\
-         &drop=none&dscale=inverted&reg=none&lambda=0.001&opt=sgd&batch=10&lr=0.03"
+        "seed=1&dataset=circle&n=400&noise=0.1&test=0.5&feat=x1,x2&hidden=4,2&act=tanh&head=sigmoid-bce\
+         &init=glorot&drop=none&dscale=inverted&reg=none&lambda=0.001&opt=sgd&batch=10&stop=none&lr=0.03"
     );
     assert_eq!(Config::from_query(&c.to_query()), (c.clone(), vec![]));
     for empty in ["", "#", "?", "#?", "&&", "  "] {
@@ -128,11 +129,49 @@ fn every_field_rejects_a_wrong_value_in_the_query() {
                 ("q0.5", vec!["(0, 1]".into(), "[0, 2]".into()]),
                 ("none,none", vec!["2 values".into(), "3".into()]),
             ],
+            FieldKind::Stop => vec![
+                ("epochs:0", vec!["[1, 1000000]".into()]),
+                ("loss:0", vec!["(0, 1000]".into()]),
+                ("loss:NaN", vec!["(0, 1000]".into()]),
+                ("later", vec!["epochs:N".into(), "loss:L".into()]),
+            ],
+            FieldKind::Rescale => vec![
+                ("0", vec!["[0.01, 100]".into()]),
+                ("random:3", vec!["[0, 2]".into()]),
+                ("twice", vec!["none".into(), "random:σ".into()]),
+                // The default network is tanh: a node rescaling would change its function.
+                (
+                    "2",
+                    vec!["tanh".into(), "hidden layer 1".into(), "bn=hidden".into()],
+                ),
+            ],
+            FieldKind::Encoded => match f.key {
+                "edits" => vec![
+                    ("0:0:200", vec!["100".into()]),
+                    ("0:99999:1", vec!["[0, 24]".into()]),
+                    ("1:x:2", vec!["step:index:value".into()]),
+                    ("5:0:1,2:0:1", vec!["step order".into()]),
+                ],
+                "weights" => vec![
+                    ("AAAAAA", vec!["1 values".into(), "25 parameters".into()]),
+                    ("A", vec![]),
+                ],
+                "pts" => vec![
+                    ("AAAA", vec!["5-byte".into()]),
+                    ("A@", vec!["base64url".into()]),
+                ],
+                // LEB128 of 400, one past the last generated index; a truncated number.
+                _ => vec![
+                    ("kAM", vec!["[0, 399]".into(), "400".into()]),
+                    ("-_8", vec![]),
+                ],
+            },
         };
         for (text, parts) in cases {
             let msg = only_error(&format!("{}={text}", f.key), f.key);
             let mut want = vec![f.key.to_string()];
-            if !text.contains(',') {
+            // Encoded values are echoed decoded (an index, a count) where that says more.
+            if !text.contains(',') && f.kind != FieldKind::Encoded {
                 want.push(text.to_string());
             }
             want.extend(parts);
@@ -216,9 +255,41 @@ fn validate_rejects_bad_lists_heads_and_hyperparameters() {
         ],
     );
     check(
-        &|c| c.dataset = DatasetKind::Cubic,
+        &|c| {
+            c.dataset = DatasetKind::Cubic;
+            c.features = vec![Feature::X1];
+        },
         "head",
         &["sigmoid-bce", "regression", "linear-mse"],
+    );
+    check(
+        &|c| c.dataset = DatasetKind::Cubic,
+        "feat",
+        &["feat", "x2", "cubic", "x1, x1sq, sin1, cos1"],
+    );
+    check(&|c| c.features.clear(), "feat", &["at least one"]);
+    check(
+        &|c| c.features = vec![Feature::X2, Feature::X1],
+        "feat",
+        &["order"],
+    );
+    check(
+        &|c| {
+            c.dataset = DatasetKind::Custom;
+            c.removed = vec![3];
+        },
+        "del",
+        &["del", "custom generates no points", "3"],
+    );
+    check(
+        &|c| c.added = vec![AddedPoint::rounded(0.5, 6.5, 0).unwrap()],
+        "pts",
+        &["pts", "[-6, 6]", "(0.5, 6.5)"],
+    );
+    check(
+        &|c| c.added = vec![AddedPoint::rounded(0.5, 0.5, 2).unwrap()],
+        "pts",
+        &["pts", "labels 0 to 1", "label 2"],
     );
     check(
         &|c| {
@@ -277,7 +348,7 @@ fn missing_hyperparameters_are_filled_by_validate() {
     assert_eq!(v.hyper, default_hyper(OptimizerKind::Adam));
     assert!(c
         .to_query()
-        .ends_with("opt=adam&batch=10&lr=0.01&beta1=0.9&beta2=0.999&eps=0.00000001"));
+        .ends_with("opt=adam&batch=10&stop=none&lr=0.01&beta1=0.9&beta2=0.999&eps=0.00000001"));
 }
 
 #[test]
@@ -453,6 +524,9 @@ fn the_catalog_lists_every_registry_entry_in_the_contract_shape() {
         "int-list",
         "choice-list",
         "noise-list",
+        "stop",
+        "encoded",
+        "rescale",
     ];
     for f in cat["fields"].as_array().unwrap() {
         assert!(kinds.contains(&f["kind"].as_str().unwrap()), "{f}");
@@ -489,6 +563,93 @@ fn layer_noise() -> impl Strategy<Value = LayerNoise> {
     ]
 }
 
+/// Raw draws for the data-side and network-state fields; `extras` turns them into valid values for a config.
+type ExtraDraws = (
+    u16,
+    Vec<(f64, f64, u8)>,
+    Vec<f64>,
+    StopAt,
+    Vec<(u64, f64, f32)>,
+    Option<u64>,
+);
+
+fn extra_draws() -> impl Strategy<Value = ExtraDraws> {
+    let stop = prop_oneof![
+        Just(StopAt::Never),
+        (1u64..=1_000_000).prop_map(StopAt::Epochs),
+        (1e-9..=1000.0f64).prop_map(StopAt::Loss),
+    ];
+    (
+        any::<u16>(),
+        prop::collection::vec((0.0..=1.0f64, 0.0..=1.0f64, any::<u8>()), 0..12),
+        prop::collection::vec(0.0..1.0f64, 0..8),
+        stop,
+        prop::collection::vec((0u64..5000, 0.0..1.0f64, -100.0..=100.0f32), 0..6),
+        prop::option::of(any::<u64>()),
+    )
+}
+
+/// Fills features, points, removals, stop, edits and (for small networks) frozen weights of `c` from draws.
+fn extras(c: &mut Config, draws: ExtraDraws) {
+    let (mask, points, removed, stop, edits, weights) = draws;
+    let dim = c.dataset.input_dim();
+    c.features = Feature::ALL
+        .iter()
+        .enumerate()
+        .filter(|&(i, f)| mask & (1 << i) != 0 && f.valid_for(dim))
+        .map(|(_, &f)| f)
+        .collect();
+    if c.features.is_empty() {
+        c.features = saddle_core::features::defaults(dim);
+    }
+    let [x0, x1, y0, y1] = c.dataset.domain();
+    let labels = match c.dataset.task() {
+        Task::Regression => 1,
+        t => t.classes().unwrap() as u8,
+    };
+    c.added = points
+        .into_iter()
+        .map(|(u, v, l)| {
+            AddedPoint::rounded(x0 + u * (x1 - x0), y0 + v * (y1 - y0), l % labels).unwrap()
+        })
+        .collect();
+    let generated = c.dataset.generated_count(c.samples);
+    c.removed = removed
+        .into_iter()
+        .map(|u| (u * generated as f64) as usize)
+        .filter(|&i| i < generated)
+        .collect();
+    c.removed.sort_unstable();
+    c.removed.dedup();
+    c.stop = stop;
+    let count = c.param_count();
+    c.edits = edits
+        .into_iter()
+        .map(|(step, u, value)| WeightEdit {
+            step,
+            index: ((u * count as f64) as usize).min(count - 1),
+            value,
+        })
+        .collect();
+    c.edits.sort_by_key(|e| e.step);
+    c.weights = match weights {
+        // Arbitrary finite bit patterns (subnormals, −0) must survive the query bitwise.
+        Some(seed) if count <= 400 => (0..count as u64)
+            .map(|i| {
+                let bits = (seed ^ i.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+                    .wrapping_mul(0xD6E8_FEB8_6659_FD93);
+                let w = f32::from_bits((bits >> 32) as u32);
+                if w.is_finite() {
+                    w
+                } else {
+                    0.5
+                }
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+}
+
 prop_compose! {
     fn valid_config()(
         base in (0..=MAX_SEED, pick::<DatasetKind>(), 10usize..=2000, 0.0..=1.0f64, 0.1..=0.9f64, 1usize..=2000),
@@ -503,17 +664,46 @@ prop_compose! {
             let lo = if p.min_inclusive { p.min } else { p.min + 1e-12 };
             (lo..=p.max).prop_map(move |v| (p.name.to_string(), v))
         }).collect::<Vec<_>>(),
+        draws in extra_draws(),
+        reparam in reparam_draws(),
         base in Just(base), hidden in Just(hidden), choices in Just(choices),
     ) -> Config {
         let (seed, dataset, samples, noise, test_fraction, batch_size) = base;
         let (init, scaling, regularizer, lambda, optimizer) = choices;
         let activations = if same_act && !acts.is_empty() { vec![acts[0]; acts.len()] } else { acts };
-        Config {
+        let mut c = Config {
             seed, dataset, samples, noise, test_fraction, hidden, activations, head, init,
             dropout: DropoutConfig { layers, scaling }, regularizer, lambda, optimizer,
             hyper: hyper.into_iter().collect(), batch_size,
-        }
+            ..Config::default()
+        };
+        reparam_fields(&mut c, reparam);
+        extras(&mut c, draws);
+        c
     }
+}
+
+/// Draws for `bn`, `rescale` and `wnoise` (0 half the time, so the omitted default is covered too).
+fn reparam_draws() -> impl Strategy<Value = (bool, Rescale, f64)> {
+    let rescale = prop_oneof![
+        Just(Rescale::None),
+        (0.01..=100.0f64).prop_map(Rescale::Uniform),
+        (0.0..=2.0f64).prop_map(Rescale::Random),
+    ];
+    let wnoise = prop_oneof![Just(0.0), 0.0..=1.0f64];
+    (any::<bool>(), rescale, wnoise)
+}
+
+/// Sets `bn`, `wnoise` and, where it is valid (normalized, or homogeneous activations), `rescale`.
+fn reparam_fields(c: &mut Config, (bn, rescale, wnoise): (bool, Rescale, f64)) {
+    c.norm = if bn { Norm::Hidden } else { Norm::None };
+    c.weight_noise = wnoise;
+    let homogeneous = c.activations.iter().all(|a| a.is_positively_homogeneous());
+    c.rescale = if bn || homogeneous {
+        rescale
+    } else {
+        Rescale::None
+    };
 }
 
 fn soup() -> impl Strategy<Value = String> {
@@ -535,7 +725,31 @@ fn soup() -> impl Strategy<Value = String> {
         .map(String::from),
     );
     let mut values: Vec<String> = [
-        "0", "1", "-1", "0.5", "1e400", "NaN", "b0.5", "g0.3", "none", "4,2", "", ",", "%2C", "%",
+        "0",
+        "1",
+        "-1",
+        "0.5",
+        "1e400",
+        "NaN",
+        "b0.5",
+        "g0.3",
+        "none",
+        "4,2",
+        "",
+        ",",
+        "%2C",
+        "%",
+        "x1,x2",
+        "x2,x1sq",
+        "sin1",
+        "x1,x1",
+        "AAAAAAA",
+        "kAM",
+        "AQID",
+        "0:1:0.5",
+        "3:2:1,1:0:0",
+        "epochs:3",
+        "loss:0.1",
     ]
     .map(String::from)
     .to_vec();

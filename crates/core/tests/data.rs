@@ -6,13 +6,21 @@ use saddle_core::rng::seeded;
 
 const NOISES: [f64; 4] = [0.0, 0.1, 0.5, 1.0];
 
+/// The datasets that generate points (all but the click-only custom sets).
+fn generated() -> impl Iterator<Item = DatasetKind> {
+    DatasetKind::ALL
+        .iter()
+        .copied()
+        .filter(|k| k.is_generated())
+}
+
 fn make(kind: DatasetKind, n: usize, noise: f64, seed: u64) -> Dataset {
     generate(kind, n, noise, &mut seeded(seed, 0))
 }
 
 #[test]
 fn same_seed_gives_the_same_data_and_another_seed_does_not() {
-    for &kind in DatasetKind::ALL {
+    for kind in generated() {
         assert_eq!(make(kind, 300, 0.3, 7), make(kind, 300, 0.3, 7), "{kind}");
         assert_ne!(make(kind, 300, 0.3, 7), make(kind, 300, 0.3, 8), "{kind}");
     }
@@ -20,7 +28,7 @@ fn same_seed_gives_the_same_data_and_another_seed_does_not() {
 
 #[test]
 fn shapes_follow_the_task() {
-    for &kind in DatasetKind::ALL {
+    for kind in generated() {
         for n in [0, 1, 2, 10, 401] {
             let ds = make(kind, n, 0.1, 1);
             let task = kind.task();
@@ -38,7 +46,7 @@ fn shapes_follow_the_task() {
 
 #[test]
 fn classes_are_balanced_within_one() {
-    for &kind in DatasetKind::ALL {
+    for kind in generated() {
         let Some(k) = kind.task().classes() else {
             continue;
         };
@@ -56,7 +64,7 @@ fn classes_are_balanced_within_one() {
 
 #[test]
 fn labels_match_the_targets() {
-    for &kind in DatasetKind::ALL {
+    for kind in generated() {
         let ds = make(kind, 200, 0.5, 2);
         match kind.task() {
             Task::Binary => {
@@ -83,7 +91,7 @@ fn labels_match_the_targets() {
 
 #[test]
 fn the_domain_contains_every_sample_at_every_noise() {
-    for &kind in DatasetKind::ALL {
+    for kind in generated() {
         let [x0, x1, y0, y1] = kind.domain();
         assert!(x0 < x1 && y0 < y1);
         for noise in NOISES {
@@ -222,7 +230,7 @@ fn split_shuffles_a_partition_with_at_least_one_sample_per_side() {
 
 #[test]
 fn bad_noise_never_panics() {
-    for &kind in DatasetKind::ALL {
+    for kind in generated() {
         for noise in [f64::NAN, f64::INFINITY, -1.0] {
             let ds = make(kind, 20, noise, 1);
             assert!(
@@ -231,4 +239,23 @@ fn bad_noise_never_panics() {
             );
         }
     }
+}
+
+#[test]
+fn custom_sets_generate_nothing_whatever_n() {
+    for (kind, d, task) in [
+        (DatasetKind::Custom, 2, Task::Binary),
+        (DatasetKind::CustomCurve, 1, Task::Regression),
+    ] {
+        assert_eq!((kind.input_dim(), kind.task()), (d, task));
+        assert!(!kind.is_generated());
+        assert_eq!(kind.generated_count(400), 0);
+        let ds = make(kind, 400, 0.5, 1);
+        assert_eq!((ds.x.shape(), ds.y.shape()), ((d, 0), (1, 0)));
+        assert!(ds.labels.is_empty());
+    }
+    assert_eq!(
+        DatasetKind::ALL.iter().filter(|k| k.is_generated()).count(),
+        8
+    );
 }

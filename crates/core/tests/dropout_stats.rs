@@ -81,6 +81,7 @@ fn identity_net(d: usize) -> Mlp {
         w: Matrix::identity(d, d),
         b: Vector::zeros(d),
         activation: Activation::Linear,
+        norm: None,
     };
     Mlp {
         layers: vec![layer],

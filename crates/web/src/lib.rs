@@ -5,6 +5,7 @@
 //! `Result<_, JsError>` (a JS `Error` carrying the core's message), and the panic hook is only a safety net.
 
 mod bench;
+mod diagram;
 pub mod draw;
 pub mod playground;
 

@@ -6,6 +6,7 @@
 use saddle_core::config::{Config, ValidConfig};
 use saddle_core::data::{Dataset, Task};
 use saddle_core::loss::Head;
+use saddle_core::registry::Keyed;
 use saddle_core::session::{Session, Stats};
 use serde::Deserialize;
 use serde_json::json;
@@ -15,6 +16,7 @@ use web_sys::HtmlCanvasElement;
 use crate::draw::boundary::{self, Background, PlotOptions, Points};
 use crate::draw::heatmap::BlitMode;
 use crate::draw::loss_chart::{self, LossData};
+use crate::draw::{self, hit};
 
 /// Parses and validates a query; the first problem becomes the error (its message names the field).
 pub(crate) fn valid_config(q: &str) -> Result<ValidConfig, JsError> {
@@ -37,6 +39,10 @@ struct DrawOptions {
     grid: usize,
     /// Bilinear heatmap scaling instead of crisp cells (default false: several times slower on a software canvas).
     smooth: bool,
+    /// Hard decision regions instead of probability shading (default false; classification only).
+    discretize: bool,
+    /// The colour-scale row above the plot (default false; classification only).
+    legend: bool,
 }
 
 impl Default for DrawOptions {
@@ -46,6 +52,8 @@ impl Default for DrawOptions {
             show_train: true,
             grid: 100,
             smooth: false,
+            discretize: false,
+            legend: false,
         }
     }
 }
@@ -59,8 +67,14 @@ fn stats_json(s: &Stats, diverged: Option<&str>) -> String {
         "trainAcc": s.train_acc,
         "testAcc": s.test_acc,
         "diverged": diverged,
+        "stopped": s.stopped,
     })
     .to_string()
+}
+
+/// A config error as a JS `Error` carrying the core's message (it names the field).
+fn core_err(e: saddle_core::Error) -> JsError {
+    JsError::new(&e.to_string())
 }
 
 /// Row `r` of a dataset's inputs or targets as a vector (empty when the row does not exist).
@@ -85,8 +99,8 @@ fn columns(ds: &Dataset, regression: bool) -> (Vec<f64>, Vec<f64>) {
 /// calls. Free it with `free()` when the page makes a new one.
 #[wasm_bindgen]
 pub struct Playground {
-    session: Session,
-    diverged: Option<String>,
+    pub(crate) session: Session,
+    pub(crate) diverged: Option<String>,
 }
 
 #[wasm_bindgen]
@@ -108,7 +122,7 @@ impl Playground {
         self.stats()
     }
 
-    /// Runs `n` optimizer steps like [`Playground::step`] but returns only `{"step","epoch","diverged"}`: the
+    /// Runs `n` optimizer steps like [`Playground::step`] but returns only `{"step","epoch","diverged","stopped"}`: the
     /// full-set losses cost a forward pass over all the data, so the page's frame loop asks for them
     /// ([`Playground::stats`]) a few times per second instead of every frame. Never throws.
     pub fn advance(&mut self, n: u32) -> String {
@@ -118,18 +132,25 @@ impl Playground {
             }
         }
         let (step, epoch) = self.session.progress();
-        json!({ "step": step, "epoch": epoch, "diverged": self.diverged.as_deref() }).to_string()
+        json!({
+            "step": step,
+            "epoch": epoch,
+            "diverged": self.diverged.as_deref(),
+            "stopped": self.session.stopped(),
+        })
+        .to_string()
     }
 
-    /// `{"step","epoch","trainLoss","testLoss","trainAcc","testAcc","diverged"}`: losses on the full train and
-    /// test sets (test-time network, no penalty); accuracies in [0, 1], null for regression; `diverged` null or
-    /// the message. Non-finite numbers are null.
+    /// `{"step","epoch","trainLoss","testLoss","trainAcc","testAcc","diverged","stopped"}`: losses on the full
+    /// train and test sets (test-time network, no penalty); accuracies in [0, 1], null for regression; `diverged`
+    /// null or the message; `stopped` whether the stop-at condition holds (no steps are taken until it changes).
+    /// Non-finite numbers (the loss of an empty set) are null.
     pub fn stats(&self) -> String {
         stats_json(&self.session.stats(), self.diverged.as_deref())
     }
 
-    /// Applies the live settings of a query (optimizer and its hyperparameters, regularizer, λ) without a
-    /// reset; other keys are ignored. Throws an `Error` naming the first bad field.
+    /// Applies the live settings of a query (optimizer and its hyperparameters, regularizer, λ, stop-at) without
+    /// a reset; other keys are ignored. Throws an `Error` naming the first bad field.
     #[wasm_bindgen(js_name = setLive)]
     pub fn set_live(&mut self, query: &str) -> Result<(), JsError> {
         let config = valid_config(query)?;
@@ -139,8 +160,8 @@ impl Playground {
 
     /// Draws the data plot into `canvas` (its width/height attributes in device pixels): the decision heatmap
     /// with train/test points for classification, the fitted curve over the data for regression.
-    /// `opts` JSON (all optional): `{"showTest":true,"showTrain":true,"grid":100,"smooth":false}`; omitted, null or "" = defaults; unknown keys
-    /// are an error.
+    /// `opts` JSON (all optional): `{"showTest":true,"showTrain":true,"grid":100,"smooth":false,"discretize":false,
+    /// "legend":false}`; omitted, null or "" = defaults; unknown keys are an error.
     #[wasm_bindgen(js_name = drawData)]
     pub fn draw_data(
         &self,
@@ -163,6 +184,8 @@ impl Playground {
             } else {
                 BlitMode::Pixelated
             },
+            discretize: o.discretize,
+            legend: o.legend,
         };
         let s = &self.session;
         let cfg = s.config();
@@ -190,6 +213,70 @@ impl Playground {
             _ => Background::Binary(&grid),
         };
         boundary::draw_classification(canvas, s.domain(), &background, train, test, &plot)
+    }
+
+    /// The canonical query of this run as it stands, weight edits included (`edits=` grows when the diagram edits
+    /// a weight): the page's URL hash.
+    pub fn query(&self) -> String {
+        self.session.config().to_query()
+    }
+
+    /// The query of this run with one more point at data coordinates `(x, y)` (2-D: the point and its class
+    /// `label`; 1-D sets: x and the target y, label 0), added to the generated points before the train/test
+    /// split. This run is unchanged: the page starts a new one from the returned query. Throws an `Error`
+    /// naming `pts` for a point outside the plot domain, a class the data set does not have, or too many points.
+    #[wasm_bindgen(js_name = addPoint)]
+    pub fn add_point(&self, x: f64, y: f64, label: u8) -> Result<String, JsError> {
+        let mut config: Config = self.session.config().clone();
+        config.add_point(x, y, label).map_err(core_err)?;
+        Ok(config.to_query())
+    }
+
+    /// The query of this run without the point nearest `(x, y)` within `radius` data units (a clicked point
+    /// leaves `pts`, a generated one joins `del`); the current query when no point is that close. This run is
+    /// unchanged.
+    #[wasm_bindgen(js_name = removePointNear)]
+    pub fn remove_point_near(&self, x: f64, y: f64, radius: f64) -> String {
+        let mut config: Config = self.session.config().clone();
+        config.remove_point_near(&self.session.points(), x, y, radius);
+        config.to_query()
+    }
+
+    /// The current parameters (f32, base64url): the value of `weights=` for "freeze weights into the link".
+    #[wasm_bindgen(js_name = frozenWeights)]
+    pub fn frozen_weights(&self) -> String {
+        self.session.frozen_weights()
+    }
+
+    /// `{"features":["x1","x2"],"widths":[2,4,2,1],"params":25,"train":200,"test":200,"added":0,"removed":0}`:
+    /// the input features (registry keys, input-layer order), the layer widths (inputs, hidden…, outputs), the
+    /// parameter count, the train/test point counts, and the numbers of clicked and removed points.
+    pub fn info(&self) -> String {
+        let s = &self.session;
+        let cfg = s.config();
+        let features: Vec<&str> = s.features().iter().map(|f| f.key()).collect();
+        json!({
+            "features": features,
+            "widths": s.mlp().widths(),
+            "params": s.mlp().param_count(),
+            "train": s.train().len(),
+            "test": s.test().len(),
+            "added": cfg.added.len(),
+            "removed": cfg.removed.len(),
+        })
+        .to_string()
+    }
+
+    /// Data coordinates `[x, y]` of the point `(px, py)` of `canvas` in CSS pixels from its top-left corner (a
+    /// pointer event's `offsetX`/`offsetY`), from the last data plot drawn there (by `drawData` or `drawUnit`);
+    /// `null` outside the plotting area or before the first draw. For 1-D sets y is the target axis.
+    #[wasm_bindgen(js_name = pointAt)]
+    pub fn point_at(&self, canvas: &HtmlCanvasElement, px: f64, py: f64) -> JsValue {
+        let k = draw::device_scale(canvas);
+        match hit::geometry(canvas).and_then(|g| g.to_data(px * k, py * k)) {
+            Some((x, y)) => js_sys::Array::of2(&x.into(), &y.into()).into(),
+            None => JsValue::NULL,
+        }
     }
 
     /// Draws the train/test loss curves (log-scale loss against step) into `canvas`.
@@ -223,6 +310,7 @@ mod tests {
             test_loss: 0.25,
             train_acc: None,
             test_acc: Some(1.0),
+            stopped: false,
         };
         let v: serde_json::Value = serde_json::from_str(&stats_json(&s, Some("boom")))?;
         assert_eq!(v["step"], 3);

@@ -6,6 +6,7 @@ mod common;
 use common::{canvas, ctx, distinct_colours, ink_fraction, now, pixels, TestResult};
 use saddle_web::draw::boundary::{self, Background, PlotOptions, Points};
 use saddle_web::draw::heatmap::{self, BlitMode, Rect};
+use saddle_web::draw::hit;
 use saddle_web::draw::loss_chart::{self, LossData};
 use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::HtmlCanvasElement;
@@ -405,5 +406,114 @@ fn heatmap_blit_cost() -> TestResult {
         "loss chart, empty history (axes, legend) {ms:.3} ms"
     ));
     console_log!("drawing cost per frame: {}", report.join("; "));
+    Ok(())
+}
+
+#[wasm_bindgen_test]
+fn discretize_and_colour_scale_change_the_plot() -> TestResult {
+    let (x, y, l) = two_blobs();
+    let pts = Points {
+        x: &x,
+        y: &y,
+        labels: &l,
+    };
+    let f = |nx: usize, ny: usize| blob_prob(nx, ny);
+    let draw = |opts: PlotOptions| -> Result<(Vec<u8>, f64), String> {
+        let c = canvas(420, 420)?;
+        boundary::draw_classification(
+            &c,
+            [-6.0, 6.0, -6.0, 6.0],
+            &Background::Binary(&f),
+            pts,
+            pts,
+            &opts,
+        )
+        .map_err(|_| "draw_classification failed")?;
+        let top = hit::geometry(&c).ok_or("no geometry")?.rect[1];
+        Ok((pixels(&c)?, top))
+    };
+    let (plain, plain_top) = draw(PlotOptions::default())?;
+    let (hard, _) = draw(PlotOptions {
+        discretize: true,
+        ..PlotOptions::default()
+    })?;
+    let (scaled, scaled_top) = draw(PlotOptions {
+        legend: true,
+        ..PlotOptions::default()
+    })?;
+    assert_ne!(plain, hard);
+    assert!(
+        distinct_colours(&hard) < distinct_colours(&plain),
+        "hard regions: {} colours vs {}",
+        distinct_colours(&hard),
+        distinct_colours(&plain)
+    );
+    assert_ne!(plain, scaled);
+    // The scale row sits above the plot, which moves down to make room.
+    assert!(scaled_top > plain_top + 10.0, "{scaled_top} vs {plain_top}");
+    // Multi-class: both options draw without error.
+    let k3 = |nx: usize, ny: usize| -> Vec<f64> {
+        (0..nx * ny)
+            .flat_map(|i| match i % 3 {
+                0 => [0.6, 0.3, 0.1],
+                1 => [0.2, 0.5, 0.3],
+                _ => [0.1, 0.1, 0.8],
+            })
+            .collect()
+    };
+    let c = canvas(300, 300)?;
+    for (discretize, legend) in [(true, true), (false, true), (true, false)] {
+        boundary::draw_classification(
+            &c,
+            [-6.0, 6.0, -6.0, 6.0],
+            &Background::MultiClass(3, &k3),
+            pts,
+            pts,
+            &PlotOptions {
+                discretize,
+                legend,
+                ..PlotOptions::default()
+            },
+        )
+        .map_err(|_| "multi-class with options failed")?;
+    }
+    Ok(())
+}
+
+#[wasm_bindgen_test]
+fn classification_plot_is_equal_aspect_and_records_its_geometry() -> TestResult {
+    let f = |nx: usize, ny: usize| blob_prob(nx, ny);
+    for (w, h, domain) in [
+        (480, 400, [-6.0, 6.0, -6.0, 6.0]),
+        (360, 600, [-6.0, 6.0, -6.0, 6.0]),
+        (500, 500, [-3.0, 3.0, -1.5, 1.5]),
+    ] {
+        let c = canvas(w, h)?;
+        for legend in [false, true] {
+            boundary::draw_classification(
+                &c,
+                domain,
+                &Background::Binary(&f),
+                Points::default(),
+                Points::default(),
+                &PlotOptions {
+                    legend,
+                    ..PlotOptions::default()
+                },
+            )
+            .map_err(|_| "draw failed")?;
+            let g = hit::geometry(&c).ok_or("no geometry recorded")?;
+            let [xa, xb, ya, yb] = g.pixels;
+            let per_x = (xb - xa).abs() / (domain[1] - domain[0]);
+            let per_y = (yb - ya).abs() / (domain[3] - domain[2]);
+            assert!(
+                (per_x / per_y - 1.0).abs() < 0.02,
+                "{w}×{h} {domain:?}: {per_x} px/unit across, {per_y} up"
+            );
+            let mid = g.to_pixel(0.0, 0.0);
+            let back = g.to_data(mid.0, mid.1).ok_or("centre outside")?;
+            assert!(back.0.abs() < 1e-9 && back.1.abs() < 1e-9, "{back:?}");
+        }
+    }
     Ok(())
 }

@@ -21,10 +21,18 @@ pub enum FieldKind {
     ChoiceList,
     /// Comma-separated `none` / `b<p>` / `g<σ>` tokens.
     NoiseList,
+    /// `none`, `epochs:N` or `loss:L` (the stop-at condition).
+    Stop,
+    /// State the page writes through its own controls (clicked points, removed points, weight edits, frozen
+    /// weights): compact text, not a form control; omitted from the query when empty.
+    Encoded,
+    /// `none`, a scale `s` or `random:σ` (the rescaling of the initial network).
+    Rescale,
 }
 
 impl FieldKind {
-    /// The catalog key: `int`, `float`, `choice`, `int-list`, `choice-list` or `noise-list`.
+    /// The catalog key: `int`, `float`, `choice`, `int-list`, `choice-list`, `noise-list`, `stop`, `encoded`
+    /// or `rescale`.
     pub fn key(self) -> &'static str {
         match self {
             Self::Int => "int",
@@ -33,6 +41,9 @@ impl FieldKind {
             Self::IntList => "int-list",
             Self::ChoiceList => "choice-list",
             Self::NoiseList => "noise-list",
+            Self::Stop => "stop",
+            Self::Encoded => "encoded",
+            Self::Rescale => "rescale",
         }
     }
 }
@@ -56,6 +67,11 @@ pub struct Field {
     pub max_items: Option<usize>,
     /// One sentence: meaning, units and context-dependent rules.
     pub doc: &'static str,
+    /// Whether `to_query` leaves the key out when its value is empty (the [`FieldKind::Encoded`] fields).
+    pub omit_empty: bool,
+    /// Whether `to_query` leaves the key out when its value is the default (fields added after the default
+    /// query was pinned: `bn`, `rescale`, `wnoise`), so existing links keep their exact form.
+    pub omit_default: bool,
     pub(super) access: Access,
 }
 
@@ -149,11 +165,19 @@ pub(super) const fn row(
         max: None,
         max_items: None,
         doc,
+        omit_empty: false,
+        omit_default: false,
         access,
     }
 }
 
 impl Field {
+    /// Whether `to_query` leaves this field out for the value text `v` (see `omit_empty`, `omit_default`);
+    /// `default` is the config the default text is taken from.
+    pub fn omitted(&self, v: &str, default: &Config) -> bool {
+        (self.omit_empty && v.is_empty()) || (self.omit_default && v == self.write(default))
+    }
+
     /// The canonical query text of this field's value (`to_query` writes `key=` + this).
     pub fn write(&self, c: &Config) -> String {
         match self.access {

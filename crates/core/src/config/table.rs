@@ -1,9 +1,12 @@
 //! The declarative table of config fields (TF Playground's `state.ts` idea): one row per URL key, in query
 //! order, drives parsing, validation, `to_query` and the catalog's "fields" list.
 
-use super::field::{float, int, items, parse_key, row, shown, Access, Field, FieldKind, Ops};
+use super::edits::{EDITS, STOP, WEIGHTS};
+use super::field::{float, int, items, parse_key, row, Access, Field, FieldKind, Ops};
+use super::inputs::{DEL, FEAT, PTS};
+use super::noise::DROP;
+use super::reparam::{MAX_WEIGHT_NOISE, RESCALE};
 use super::{Config, DEFAULT_ACTIVATION, MAX_SEED};
-use crate::dropout::{LayerNoise, NoiseKind};
 use crate::registry::Keyed;
 use crate::{Error, Result};
 
@@ -69,6 +72,33 @@ pub static FIELDS: &[Field] = &[
         (|c| c.test_fraction, |c, v| c.test_fraction = v),
         "Fraction of the samples held out for testing.",
     ),
+    encoded(
+        "pts",
+        "Added points",
+        "Points added by clicking, in the dataset's plot domain: base64url (no padding) of 5 bytes per \
+         point, i16 LE round(100·x), i16 LE round(100·y), u8 label (0 on regression sets, where y is the \
+         target). They join the generated points before the train/test split.",
+        PTS,
+    ),
+    encoded(
+        "del",
+        "Removed points",
+        "Indices of generated points removed by clicking: base64url of the increasing indices, delta-coded, \
+         each delta unsigned LEB128. Indices below the number of generated points (none on custom sets).",
+        DEL,
+    ),
+    Field {
+        max_items: Some(9),
+        ..row(
+            "feat",
+            "Input features",
+            FieldKind::ChoiceList,
+            Some("features"),
+            "The network's inputs, computed from the raw coordinates; at least one. 1-D sets allow only \
+             x1, x1sq, sin1, cos1. Default: x1,x2 on 2-D sets, x1 on 1-D sets.",
+            Access::Other(FEAT),
+        )
+    },
     Field {
         min: Some(1.0),
         max: Some(MAX_WIDTH as f64),
@@ -109,6 +139,27 @@ pub static FIELDS: &[Field] = &[
         "Weight initialisation scheme.",
         choice!(init),
     ),
+    omitted_at_default(row(
+        "bn",
+        "Normalization",
+        FieldKind::Choice,
+        Some("norms"),
+        "none, or hidden: batch normalization after every hidden layer's linear map, before the activation \
+         (learnable γ, β per unit; batch statistics in training, running averages with momentum 0.1 at test; \
+         ε = 1e-5). Adds γ, β after every W, b in the flat parameter order; trains on the f64 path (slower).",
+        choice!(norm),
+    )),
+    omitted_at_default(row(
+        "rescale",
+        "Rescale initial units",
+        FieldKind::Rescale,
+        None,
+        "Rescale the initial network without changing its function: none, s (every hidden unit by s in \
+         [0.01, 100]) or random:σ (each unit by e^(σε), σ in [0, 2]). Without bn: incoming weights and bias \
+         × s, outgoing weights × 1/s (relu, leaky-relu and linear layers only); with bn=hidden: the weights \
+         and bias before each normalization × s. Applied after the initialisation or the frozen weights.",
+        Access::Other(RESCALE),
+    )),
     Field {
         max_items: Some(MAX_LAYERS + 1),
         ..row(
@@ -130,6 +181,14 @@ pub static FIELDS: &[Field] = &[
         "Where Bernoulli dropout's 1/p correction goes: training (inverted) or test (weight scaling).",
         choice!(dropout.scaling),
     ),
+    omitted_at_default(float(
+        "wnoise",
+        "Weight noise σ",
+        (0.0, MAX_WEIGHT_NOISE),
+        (|c| c.weight_noise, |c, v| c.weight_noise = v),
+        "Gaussian weight noise: each training step's forward and backward pass use θ + σε with ε ~ N(0, I) \
+         drawn afresh (every parameter), and the gradient is applied to θ. 0 = off.",
+    )),
     row(
         "reg",
         "Regularizer",
@@ -160,7 +219,54 @@ pub static FIELDS: &[Field] = &[
         (|c| c.batch_size as u64, |c, v| c.batch_size = v as usize),
         "Minibatch size; a batch larger than the training set means full batch.",
     ),
+    row(
+        "stop",
+        "Stop at",
+        FieldKind::Stop,
+        None,
+        "Stop training by itself: none, epochs:N (N in [1, 1000000]: once N passes over the training set \
+         are done) or loss:L (L in (0, 1000]: at the first loss record, about once per epoch, with training \
+         loss ≤ L). Changes apply live.",
+        Access::Other(STOP),
+    ),
+    encoded(
+        "edits",
+        "Weight edits",
+        "Weight edits in step order: step:index:value items (the value set at that step, flat parameter \
+         index in the order W1 column-major, b1, W2, b2, …; |value| ≤ 100, shortest f32 form).",
+        EDITS,
+    ),
+    encoded(
+        "weights",
+        "Frozen weights",
+        "All parameters frozen into the link, replacing the initialisation: base64url of the f32 LE values \
+         in flat order; exactly as many as the network has.",
+        WEIGHTS,
+    ),
 ];
+
+/// A row left out of the query while at its default (so links made before the field existed keep their form).
+const fn omitted_at_default(field: Field) -> Field {
+    Field {
+        omit_default: true,
+        ..field
+    }
+}
+
+/// A row of page-managed state, omitted from the query when empty.
+const fn encoded(key: &'static str, label: &'static str, doc: &'static str, ops: Ops) -> Field {
+    Field {
+        omit_empty: true,
+        ..row(
+            key,
+            label,
+            FieldKind::Encoded,
+            None,
+            doc,
+            Access::Other(ops),
+        )
+    }
+}
 
 const HIDDEN: Ops = Ops {
     write: |c| {
@@ -223,32 +329,6 @@ const HEAD: Ops = Ops {
     reset: |c| c.head = c.dataset.task().default_head(),
 };
 
-/// Full list, or one token when the input has no noise and every hidden layer the same.
-const DROP: Ops = Ops {
-    write: write_drop,
-    read: |f, c, t| {
-        let layers = items(t).into_iter().map(|s| parse_noise(f, s));
-        let layers = layers.collect::<Result<Vec<_>>>()?;
-        let want = c.hidden.len() + 1;
-        c.dropout.layers = match layers.len() {
-            n if n == want => layers,
-            1 => std::iter::once(LayerNoise::NONE)
-                .chain(vec![layers[0]; want - 1])
-                .collect(),
-            n => return Err(length_error(f, n, want, "layer input")),
-        };
-        Ok(())
-    },
-    check: |f, c| {
-        let want = c.hidden.len() + 1;
-        if c.dropout.layers.len() != want {
-            return Err(length_error(f, c.dropout.layers.len(), want, "layer input"));
-        }
-        c.dropout.layers.iter().try_for_each(|l| check_noise(f, l))
-    },
-    reset: |c| c.dropout.layers = vec![LayerNoise::NONE; c.hidden.len() + 1],
-};
-
 fn check_hidden(f: &Field, hidden: &[usize]) -> Result<()> {
     if hidden.len() > MAX_LAYERS {
         let allowed = format!("at most {MAX_LAYERS} hidden layers");
@@ -288,75 +368,7 @@ fn check_head(f: &Field, c: &Config) -> Result<()> {
     Err(Error::invalid(f.key, msg))
 }
 
-fn length_error(f: &Field, got: usize, want: usize, what: &str) -> Error {
+pub(super) fn length_error(f: &Field, got: usize, want: usize, what: &str) -> Error {
     let msg = format!("{got} values for {want} {what}(s); allowed: one value, or exactly {want}");
     Error::invalid(f.key, msg)
-}
-
-/// `none`, `b<p>` (Bernoulli keep probability) or `g<σ>` (Gaussian standard deviation), range-checked.
-fn parse_noise(f: &Field, token: &str) -> Result<LayerNoise> {
-    let number = |rest: &str| {
-        rest.parse::<f64>()
-            .map_err(|_| f.parse_error(token, "none, b<p> or g<σ>"))
-    };
-    let noise = if token == "none" {
-        LayerNoise::NONE
-    } else if let Some(rest) = token.strip_prefix('b') {
-        LayerNoise::bernoulli(number(rest)?)
-    } else if let Some(rest) = token.strip_prefix('g') {
-        LayerNoise::gaussian(number(rest)?)
-    } else {
-        return Err(Error::Parse {
-            field: f.key.into(),
-            value: shown(token),
-            reason: "expected none, b<p> with p in (0, 1] or g<σ> with σ in [0, 2]".into(),
-        });
-    };
-    check_noise(f, &noise)?;
-    Ok(noise)
-}
-
-/// Range, then canonical form: the parameter the kind does not use must hold its neutral value (keep_prob 1,
-/// sigma 0), so that the query form is lossless.
-fn check_noise(f: &Field, l: &LayerNoise) -> Result<()> {
-    let (p, s) = (l.keep_prob, l.sigma);
-    match l.kind {
-        NoiseKind::Bernoulli if !(p > 0.0 && p <= 1.0) => Err(Error::out_of_range(
-            f.key,
-            "b<p> with p in (0, 1]",
-            noise_token(l),
-        )),
-        NoiseKind::Gaussian if !(0.0..=MAX_SIGMA).contains(&s) => {
-            let allowed = format!("g<σ> with σ in [0, {MAX_SIGMA}]");
-            Err(Error::out_of_range(f.key, allowed, noise_token(l)))
-        }
-        NoiseKind::None | NoiseKind::Gaussian if p != 1.0 => {
-            let msg = format!("{} noise must have keep_prob 1, not {p}", l.kind);
-            Err(Error::invalid(f.key, msg))
-        }
-        NoiseKind::None | NoiseKind::Bernoulli if s != 0.0 => {
-            let msg = format!("{} noise must have sigma 0, not {s}", l.kind);
-            Err(Error::invalid(f.key, msg))
-        }
-        _ => Ok(()),
-    }
-}
-
-fn noise_token(l: &LayerNoise) -> String {
-    match l.kind {
-        NoiseKind::None => "none".into(),
-        NoiseKind::Bernoulli => format!("b{}", l.keep_prob),
-        NoiseKind::Gaussian => format!("g{}", l.sigma),
-    }
-}
-
-/// The full list, or one token when the input has no noise and every hidden layer has the same.
-fn write_drop(c: &Config) -> String {
-    let l = &c.dropout.layers;
-    let compress = l.len() >= 2
-        && l.len() == c.hidden.len() + 1
-        && l[0] == LayerNoise::NONE
-        && l[1..].windows(2).all(|w| w[0] == w[1]);
-    let shown = if compress { &l[1..2] } else { &l[..] };
-    shown.iter().map(noise_token).collect::<Vec<_>>().join(",")
 }

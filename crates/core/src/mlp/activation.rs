@@ -56,6 +56,16 @@ impl Activation {
         }
     }
 
+    /// Whether σ(s z) = s σ(z) for every s > 0 (positively 1-homogeneous): ReLU, leaky ReLU and linear. Only
+    /// then does rescaling a unit's incoming weights by s and its outgoing ones by 1/s keep the function
+    /// ([`super::Mlp::rescale_hidden`]).
+    pub fn is_positively_homogeneous(self) -> bool {
+        matches!(
+            self,
+            Activation::Relu | Activation::LeakyRelu | Activation::Linear
+        )
+    }
+
     /// Applies σ to every entry in place (pre-activations become activations).
     pub fn apply(self, z: &mut Matrix) {
         if self != Activation::Linear {

@@ -1,7 +1,9 @@
-//! The batched forward pass shared by prediction and training, and how each layer input is perturbed.
+//! The batched forward pass shared by prediction and training, how each layer input is perturbed, and which
+//! statistics a batch-normalization layer uses.
 
 use std::borrow::Cow;
 
+use super::batchnorm::NormCache;
 use super::Mlp;
 use crate::dropout::{DropoutConfig, Masks};
 use crate::Matrix;
@@ -71,23 +73,36 @@ pub(super) fn train_noise<'m>(
         .collect()
 }
 
+/// Which statistics batch-normalization layers use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum NormMode {
+    /// The current batch's mean and variance (training).
+    Batch,
+    /// The running averages (test time, predictions).
+    Running,
+}
+
 /// What the backward pass needs from the forward pass.
 #[derive(Debug, Default)]
 pub(super) struct Trace<'x> {
     /// u_l, the (noisy) input that W_l multiplied, for every layer; the network input is borrowed when clean.
     pub inputs: Vec<Cow<'x, Matrix>>,
-    /// σ'(z_l) of every hidden layer (not the output layer), out_l × batch.
+    /// σ'(y_l) of every hidden layer (not the output layer), out_l × batch; y_l = z_l without a norm layer.
     pub derivs: Vec<Matrix>,
+    /// The batch-normalization cache of every hidden layer (`None` without a norm layer or in running mode).
+    pub norms: Vec<Option<NormCache>>,
 }
 
 impl Mlp {
     /// Runs the layers on x (input × batch) with per-layer input noise and returns the output layer's
-    /// pre-activation z_L (out × batch; the head is not applied). With `trace` it also records what
+    /// pre-activation z_L (out × batch; the head is not applied). Hidden layers with a [`super::BatchNorm`]
+    /// normalize z_l before the activation with the statistics `mode` picks. With `trace` it also records what
     /// backpropagation needs. Allocates two matrices per layer when tracing, one otherwise.
     pub(super) fn forward<'x>(
         &self,
         x: &'x Matrix,
         noise: &[InputNoise<'_>],
+        mode: NormMode,
         mut trace: Option<&mut Trace<'x>>,
     ) -> Matrix {
         let n_layers = self.layers.len();
@@ -102,8 +117,17 @@ impl Mlp {
             let mut z = Matrix::from_fn(layer.b.len(), input.ncols(), |i, _| layer.b[i]);
             z.gemm(1.0, &layer.w, &*input, 1.0);
             if l + 1 < n_layers {
+                let cache = match (&layer.norm, mode) {
+                    (Some(norm), NormMode::Batch) => Some(norm.forward_train(&mut z)),
+                    (Some(norm), NormMode::Running) => {
+                        norm.forward_running(&mut z);
+                        None
+                    }
+                    (None, _) => None,
+                };
                 layer.activation.apply(&mut z);
                 if let Some(t) = trace.as_deref_mut() {
+                    t.norms.push(cache);
                     let act = layer.activation;
                     t.derivs.push(z.map(|a| act.derivative_from_output(a)));
                 }

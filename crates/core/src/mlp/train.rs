@@ -1,8 +1,10 @@
-//! Training objective: data loss + weight penalty and its flat gradient by batched backpropagation.
+//! Training objective: data loss + weight penalty and its flat gradient by batched backpropagation, through
+//! batch-normalization layers in training mode.
 
 use nalgebra::{DMatrixView, DMatrixViewMut};
 
-use super::forward::{self, Trace};
+use super::batchnorm::Moments;
+use super::forward::{self, NormMode, Trace};
 use super::Mlp;
 use crate::dropout::{DropoutConfig, Masks};
 use crate::loss::{self, LossGrad, Regularizer};
@@ -20,6 +22,9 @@ impl Mlp {
     /// Returns `data_loss` = (1/B) Σ_i l(y_i, f(x_i, z_i; θ)) (the unbiased estimate of the notes), `penalty` =
     /// R(W) of `reg` with strength `lambda` over weights only (λ/2 Σw² or λ Σ|w|), and `grad` = ∂(data_loss +
     /// penalty)/∂θ in the [`Mlp::params`] order. Batched: one gemm per layer forward, two backward.
+    ///
+    /// Batch-normalization layers run in training mode (the batch's own mean and variance, differentiated
+    /// through); their running averages are not touched (`&self`): see [`Mlp::train_pass`].
     pub fn loss_and_grad(
         &self,
         x: &Matrix,
@@ -29,15 +34,30 @@ impl Mlp {
         reg: Regularizer,
         lambda: f64,
     ) -> LossGrad {
+        self.train_pass(x, y, dropout, masks, reg, lambda).0
+    }
+
+    /// [`Mlp::loss_and_grad`] plus the batch statistics of every hidden layer's normalization (`None` for a
+    /// layer without one), to pass to [`Mlp::update_running_stats`] once the step is taken.
+    pub fn train_pass(
+        &self,
+        x: &Matrix,
+        y: &Matrix,
+        dropout: &DropoutConfig,
+        masks: &Masks,
+        reg: Regularizer,
+        lambda: f64,
+    ) -> (LossGrad, Vec<Option<Moments>>) {
         let noise = forward::train_noise(dropout, masks, self.layers.len());
         let mut trace = Trace::default();
-        let mut delta = self.forward(x, &noise, Some(&mut trace));
+        let mut delta = self.forward(x, &noise, NormMode::Batch, Some(&mut trace));
         // delta = ∂data_loss/∂z_L (already divided by the batch size).
         let data_loss = loss::loss_and_delta(self.head, &mut delta, y);
 
         let mut grad = Vector::zeros(self.param_count());
+        let norm_offsets = self.norm_offsets();
         let mut penalty = 0.0;
-        let mut end = grad.len();
+        let mut end = self.affine_param_count();
         for l in (0..self.layers.len()).rev() {
             let layer = &self.layers[l];
             let (rows, cols) = layer.w.shape();
@@ -61,13 +81,38 @@ impl Mlp {
                 let mut back = layer.w.tr_mul(&delta);
                 noise[l].apply(&mut back);
                 back.component_mul_assign(&trace.derivs[l - 1]);
-                delta = back;
+                // Through the normalization of layer l − 1: ∂L/∂y → ∂L/∂γ, ∂L/∂β and ∂L/∂z.
+                let prev = &self.layers[l - 1];
+                delta = match (&prev.norm, &trace.norms[l - 1], norm_offsets[l - 1]) {
+                    (Some(norm), Some(cache), Some(at)) => {
+                        let units = norm.units();
+                        let (gg, gb) = grad.as_mut_slice()[at..at + 2 * units].split_at_mut(units);
+                        norm.backward(cache, &back, gg, gb)
+                    }
+                    _ => back,
+                };
             }
         }
-        LossGrad {
+        let moments = trace
+            .norms
+            .into_iter()
+            .map(|c| c.map(|c| c.moments))
+            .collect();
+        let lg = LossGrad {
             data_loss,
             penalty,
             grad,
+        };
+        (lg, moments)
+    }
+
+    /// Moves every normalization layer's running averages towards the batch statistics from
+    /// [`Mlp::train_pass`] ([`super::BatchNorm::update_running`]); layers without a norm are skipped.
+    pub fn update_running_stats(&mut self, moments: &[Option<Moments>]) {
+        for (layer, m) in self.layers.iter_mut().zip(moments) {
+            if let (Some(norm), Some(m)) = (layer.norm.as_mut(), m) {
+                norm.update_running(m);
+            }
         }
     }
 }

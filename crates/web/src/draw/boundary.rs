@@ -8,6 +8,11 @@
 //! edges), so the split reads by shape as well as by colour. They are cached sprites stamped at plotters' pixel
 //! coordinates ([`super::markers`]): plotters' circles are one canvas path each, ≈ 4–5 ms for 200 filled and
 //! outlined points in headless Chromium against ≈ 1–2 ms stamped.
+//!
+//! The classification plot is equal-aspect (one data unit is as many pixels across as up, so a circle of data is
+//! round): the plotting area is narrowed and centred, or shortened, to the domain's aspect. Options add hard
+//! decision regions (`discretize`) and a colour-scale row under the legend ([`super::scale`]). Each draw records
+//! where the plot went ([`super::hit`]) so the page can turn a click into data coordinates.
 
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
@@ -18,7 +23,8 @@ use web_sys::HtmlCanvasElement;
 use super::colour::{class_colour, Rgb, TRAIN_LINE};
 use super::heatmap::{self, BlitMode};
 use super::legend::{self, Entry, Swatch};
-use super::{draw_markers, finite_runs, format_tick, plot_err, rgba, Marker, Root, Surface};
+use super::scale::{self, ColourScale};
+use super::{draw_markers, finite_runs, format_tick, hit, plot_err, rgba, Marker, Root, Surface};
 
 /// A plotting area's pixel rectangle: x range, y range (device pixels, ends exclusive).
 type PixelRect = (std::ops::Range<i32>, std::ops::Range<i32>);
@@ -56,6 +62,11 @@ pub struct PlotOptions {
     pub grid: usize,
     /// Scaling of the heatmap onto the plot.
     pub blit: BlitMode,
+    /// Hard decision regions: every cell in the colour of its predicted class (P(class 1) ≥ 0.5, or the most
+    /// probable class) instead of the probability shading. Classification only.
+    pub discretize: bool,
+    /// A colour-scale row above the plot saying what the background colours mean. Classification only.
+    pub legend: bool,
 }
 
 impl Default for PlotOptions {
@@ -65,6 +76,8 @@ impl Default for PlotOptions {
             show_train: true,
             grid: 100,
             blit: BlitMode::Smooth,
+            discretize: false,
+            legend: false,
         }
     }
 }
@@ -109,17 +122,43 @@ fn window_ok(d: [f64; 4]) -> Result<[f64; 4], JsError> {
 
 type Chart<'a> = ChartContext<'a, CanvasBackend, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
-/// Builds the chart over `domain` with the `legend` row above it and label areas sized to the tick labels, calls
-/// `under_axes` with the plotting area's pixel rectangle (the heatmap goes there), then draws the axes (a faint
-/// grid when `grid`) and the legend. Returns the chart and the rectangle; `None` when the canvas leaves no room
-/// for a plot (nothing drawn).
+/// What goes around a data plot's plotting area.
+struct Decor<'e> {
+    /// The strip legend above the plot.
+    legend: &'e [Entry],
+    /// The heatmap's colour scale, in a row below the strip legend.
+    scale: Option<ColourScale>,
+    /// Axis titles (x, y).
+    titles: (&'e str, &'e str),
+    /// A faint grid.
+    grid: bool,
+    /// Equal data units per pixel on both axes: the plotting area is narrowed (and centred) or shortened to the
+    /// domain's aspect, so circles in the data come out round.
+    equal_aspect: bool,
+}
+
+/// Extra horizontal and vertical room (device pixels) that gives a `w × h` plot the aspect `ratio` (= data width /
+/// data height), as `(narrow_by, shorten_by)`; at most one of them is non-zero.
+pub fn aspect_trim(w: f64, h: f64, ratio: f64) -> (f64, f64) {
+    if !(w > 0.0 && h > 0.0 && ratio.is_finite() && ratio > 0.0) {
+        return (0.0, 0.0);
+    }
+    if w > h * ratio {
+        ((w - h * ratio).floor(), 0.0)
+    } else {
+        (0.0, (h - w / ratio).floor())
+    }
+}
+
+/// Builds the chart over `domain` with the legend rows above it and label areas sized to the tick labels, calls
+/// `under_axes` with the plotting area's pixel rectangle (the heatmap goes there), then draws the axes and the
+/// legend rows, and records the plot's geometry for [`super::hit`]. Returns the chart and the rectangle; `None`
+/// when the canvas leaves no room for a plot (nothing drawn).
 fn build<'a>(
     s: &Surface,
     root: &'a Root,
     domain: [f64; 4],
-    legend: &[Entry],
-    (x_title, y_title): (&str, &str),
-    grid: bool,
+    d: &Decor<'_>,
     under_axes: impl FnOnce(&PixelRect) -> Result<(), JsError>,
 ) -> Result<Option<(Chart<'a>, PixelRect)>, JsError> {
     let (w, h) = (f64::from(s.width), f64::from(s.height));
@@ -133,10 +172,25 @@ fn build<'a>(
     };
     let x_labels = labels(domain[0], domain[1], n_x);
     let y_labels = labels(domain[2], domain[3], n_y);
-    let frame = s.frame(&x_labels, &y_labels);
-    let (plot_left, plot_w) = frame.plot_x(s.width);
-    let (offsets, legend_h) = legend::strip_layout(s, legend, plot_w);
-    let top = s.px(8.0) + legend_h + if legend_h > 0.0 { s.px(6.0) } else { 0.0 };
+    let mut frame = s.frame(&x_labels, &y_labels);
+    let (plot_left, full_w) = frame.plot_x(s.width);
+    let gap = s.px(6.0);
+    // The legend rows wrap within the full plot width (not the equal-aspect one: narrower rows could wrap, lower
+    // the plot and narrow it again), and their height sets the plot's top.
+    let (offsets, legend_h) = legend::strip_layout(s, d.legend, full_w);
+    let scale_rows = d.scale.map(|k| scale::layout(s, k, full_w));
+    let scale_h = scale_rows.as_ref().map_or(0.0, |l| l.height);
+    let pad = |x: f64| if x > 0.0 { x + gap } else { 0.0 };
+    let top = s.px(8.0) + pad(legend_h) + pad(scale_h);
+    if d.equal_aspect {
+        let plot_h = h - top - f64::from(frame.x_area + frame.bottom);
+        let ratio = (domain[1] - domain[0]) / (domain[3] - domain[2]);
+        let (narrow, shorten) = aspect_trim(full_w, plot_h, ratio);
+        let half = (narrow / 2.0).floor();
+        frame.left += half as u32;
+        frame.right += (narrow - half) as u32;
+        frame.bottom += shorten as u32;
+    }
     let mut chart = s
         .chart(root, &frame, top)
         .build_cartesian_2d(domain[0]..domain[1], domain[2]..domain[3])
@@ -148,16 +202,22 @@ fn build<'a>(
     under_axes(&rect)?;
     let fmt = |v: &f64| format_tick(*v);
     let mut mesh = chart.configure_mesh();
-    s.style_mesh(&mut mesh, grid);
+    s.style_mesh(&mut mesh, d.grid);
     mesh.x_labels(n_x)
         .y_labels(n_y)
         .x_label_formatter(&fmt)
         .y_label_formatter(&fmt)
-        .x_desc(x_title)
-        .y_desc(y_title)
+        .x_desc(d.titles.0)
+        .y_desc(d.titles.1)
         .draw()
         .map_err(plot_err("data plot axes"))?;
-    legend::draw_strip(s, root, legend, &offsets, (plot_left, s.px(8.0)))?;
+    let y0 = s.px(8.0);
+    legend::draw_strip(s, root, d.legend, &offsets, (plot_left, y0))?;
+    if let Some(l) = &scale_rows {
+        let y = y0 + if legend_h > 0.0 { legend_h + gap } else { 0.0 };
+        scale::draw(s, root, l, (plot_left, y))?;
+    }
+    hit::record(&s.canvas, hit::PlotGeometry::of(&chart, domain, &rect));
     Ok(Some((chart, rect)))
 }
 
@@ -199,6 +259,7 @@ pub fn draw_classification(
     opts: &PlotOptions,
 ) -> Result<(), JsError> {
     let domain = window_ok(domain)?;
+    hit::forget(canvas);
     let s = Surface::new(canvas)?;
     let root = s.root()?;
     if s.is_tiny() {
@@ -208,14 +269,28 @@ pub fn draw_classification(
         Background::Binary(_) => 2,
         Background::MultiClass(k, _) => (*k).max(1),
     };
-    let mut entries: Vec<Entry> = (0..classes)
-        .map(|k| {
-            Entry::new(
-                Swatch::Point(Marker::Filled(class_colour(k))),
-                format!("class {k}"),
-            )
-        })
-        .collect();
+    let scale = opts.legend.then_some(match (background, opts.discretize) {
+        (Background::Binary(_), false) => ColourScale::Binary,
+        (Background::MultiClass(k, _), false) => ColourScale::MultiClass(*k),
+        (_, true) => ColourScale::Regions(classes),
+    });
+    // A scale that names every class (regions, the multi-class blend) makes the class entries redundant.
+    let names_classes = matches!(
+        scale,
+        Some(ColourScale::Regions(_) | ColourScale::MultiClass(_))
+    );
+    let mut entries: Vec<Entry> = if names_classes {
+        Vec::new()
+    } else {
+        (0..classes)
+            .map(|k| {
+                Entry::new(
+                    Swatch::Point(Marker::Filled(class_colour(k))),
+                    format!("class {k}"),
+                )
+            })
+            .collect()
+    };
     entries.extend(split_entries(opts, NEUTRAL));
     let heat = |rect: &PixelRect| {
         let r = heatmap::Rect {
@@ -226,13 +301,38 @@ pub fn draw_classification(
         };
         let (nx, ny) = grid_size(opts.grid, r.w, r.h);
         let rgba_buf = match background {
-            Background::Binary(f) => heatmap::binary_rgba(&f(nx, ny), nx, ny),
-            Background::MultiClass(k, f) => heatmap::multiclass_rgba(&f(nx, ny), nx, ny, *k),
+            Background::Binary(f) => {
+                let mut p = f(nx, ny);
+                if opts.discretize {
+                    heatmap::discretize_binary(&mut p);
+                }
+                heatmap::binary_rgba(&p, nx, ny)
+            }
+            Background::MultiClass(k, f) => {
+                let mut p = f(nx, ny);
+                if opts.discretize {
+                    heatmap::discretize_multiclass(&mut p, *k);
+                }
+                heatmap::multiclass_rgba(&p, nx, ny, *k)
+            }
         }
         .map_err(|m| JsError::new(&m))?;
-        heatmap::blit(&s.ctx, &rgba_buf, nx, ny, r, opts.blit)
+        // Hard regions are flat colour: crisp cells show the true boundary, smoothing would only blur it.
+        let mode = if opts.discretize {
+            BlitMode::Pixelated
+        } else {
+            opts.blit
+        };
+        heatmap::blit(&s.ctx, &rgba_buf, nx, ny, r, mode)
     };
-    let Some((chart, rect)) = build(&s, &root, domain, &entries, ("x1", "x2"), false, heat)? else {
+    let decor = Decor {
+        legend: &entries,
+        scale,
+        titles: ("x1", "x2"),
+        grid: false,
+        equal_aspect: true,
+    };
+    let Some((chart, rect)) = build(&s, &root, domain, &decor, heat)? else {
         return Ok(());
     };
     s.clip(&rect);
@@ -273,6 +373,7 @@ pub fn draw_regression(
     opts: &PlotOptions,
 ) -> Result<(), JsError> {
     let domain = window_ok(domain)?;
+    hit::forget(canvas);
     let s = Surface::new(canvas)?;
     let root = s.root()?;
     if s.is_tiny() {
@@ -280,8 +381,14 @@ pub fn draw_regression(
     }
     let mut entries = vec![Entry::new(Swatch::Line(TRAIN_LINE), "model")];
     entries.extend(split_entries(opts, DATA_POINT));
-    let Some((mut chart, rect)) = build(&s, &root, domain, &entries, ("x", "y"), true, |_| Ok(()))?
-    else {
+    let decor = Decor {
+        legend: &entries,
+        scale: None,
+        titles: ("x", "y"),
+        grid: true,
+        equal_aspect: false,
+    };
+    let Some((mut chart, rect)) = build(&s, &root, domain, &decor, |_| Ok(()))? else {
         return Ok(());
     };
 
@@ -330,6 +437,16 @@ mod tests {
         assert_eq!(grid_size(100, 1000.0, 1.0), (100, 2));
         assert_eq!(grid_size(0, 0.0, 0.0), (4, 4));
         assert_eq!(grid_size(10_000, 10.0, 10.0), (400, 400));
+    }
+
+    #[test]
+    fn aspect_trim_narrows_or_shortens() {
+        assert_eq!(aspect_trim(500.0, 400.0, 1.0), (100.0, 0.0));
+        assert_eq!(aspect_trim(400.0, 500.0, 1.0), (0.0, 100.0));
+        assert_eq!(aspect_trim(400.0, 400.0, 1.0), (0.0, 0.0));
+        assert_eq!(aspect_trim(400.0, 400.0, 2.0), (0.0, 200.0));
+        assert_eq!(aspect_trim(0.0, 400.0, 1.0), (0.0, 0.0));
+        assert_eq!(aspect_trim(400.0, 400.0, f64::NAN), (0.0, 0.0));
     }
 
     #[test]

@@ -73,6 +73,37 @@ pub fn multiclass_rgba(probs: &[f64], nx: usize, ny: usize, k: usize) -> Result<
     }))
 }
 
+/// Hard decision regions for a binary grid, in place: P(class 1) ≥ 0.5 becomes 1, below 0.5 becomes 0 (the
+/// predicted class at full colour); non-finite values stay as they are (drawn white: no information).
+pub fn discretize_binary(probs: &mut [f64]) {
+    for p in probs.iter_mut().filter(|p| p.is_finite()) {
+        *p = if *p >= 0.5 { 1.0 } else { 0.0 };
+    }
+}
+
+/// Hard decision regions for a multi-class grid (K probabilities per cell, cell-major), in place: each cell becomes
+/// the one-hot vector of its most probable class (the first on a tie). A cell with a non-finite value is left
+/// alone (drawn white). A trailing partial cell (length not a multiple of K) is ignored.
+pub fn discretize_multiclass(probs: &mut [f64], k: usize) {
+    if k == 0 {
+        return;
+    }
+    for cell in probs.chunks_exact_mut(k) {
+        if !cell.iter().all(|p| p.is_finite()) {
+            continue;
+        }
+        let mut best = 0;
+        for (i, &p) in cell.iter().enumerate() {
+            if p > cell[best] {
+                best = i;
+            }
+        }
+        for (i, p) in cell.iter_mut().enumerate() {
+            *p = if i == best { 1.0 } else { 0.0 };
+        }
+    }
+}
+
 thread_local! {
     /// Reused scratch canvas (and its context) for [`BlitMode::Smooth`]: one per thread, resized on demand.
     static SCRATCH: RefCell<Option<(HtmlCanvasElement, CanvasRenderingContext2d)>> = const { RefCell::new(None) };
@@ -170,6 +201,31 @@ mod tests {
         assert!(binary_rgba(&[0.5; 3], 2, 2).is_err());
         assert!(multiclass_rgba(&[0.5; 8], 2, 2, 3).is_err());
         assert!(multiclass_rgba(&[], 0, 0, 0).is_err());
+    }
+
+    #[test]
+    fn discretize_thresholds_and_argmax() {
+        let mut b = [0.0, 0.49, 0.5, 0.93, f64::NAN];
+        discretize_binary(&mut b);
+        assert_eq!(&b[..4], &[0.0, 0.0, 1.0, 1.0]);
+        assert!(b[4].is_nan());
+        let mut m = [
+            0.2,
+            0.5,
+            0.3,
+            /* tie: first */ 0.4,
+            0.4,
+            0.2,
+            /* unknown */ f64::NAN,
+            0.5,
+            0.5,
+            0.9,
+        ];
+        discretize_multiclass(&mut m, 3);
+        assert_eq!(&m[..6], &[0.0, 1.0, 0.0, 1.0, 0.0, 0.0]);
+        assert!(m[6].is_nan() && m[7] == 0.5);
+        assert_eq!(m[9], 0.9, "a partial trailing cell is left alone");
+        discretize_multiclass(&mut m, 0);
     }
 
     #[test]

@@ -22,10 +22,13 @@
 
 pub mod boundary;
 pub mod colour;
+pub mod diagram;
 pub mod heatmap;
+pub mod hit;
 mod legend;
 pub mod loss_chart;
 mod markers;
+pub mod scale;
 
 use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
@@ -68,6 +71,22 @@ pub(crate) fn rgba(c: Rgb, alpha: f64) -> RGBAColor {
     RGBColor(c[0], c[1], c[2]).mix(alpha)
 }
 
+/// Device pixels per CSS pixel of `canvas`: its width attribute over its CSS width, else devicePixelRatio;
+/// clamped to [1, 4].
+pub fn device_scale(canvas: &HtmlCanvasElement) -> f64 {
+    let client = f64::from(canvas.client_width());
+    let scale = if client > 0.0 {
+        f64::from(canvas.width()) / client
+    } else {
+        web_sys::window().map_or(1.0, |w| w.device_pixel_ratio())
+    };
+    if scale.is_finite() {
+        scale.clamp(1.0, 4.0)
+    } else {
+        1.0
+    }
+}
+
 /// A canvas ready to draw on: its context, size in device pixels and the device-pixel scale.
 pub(crate) struct Surface {
     pub canvas: HtmlCanvasElement,
@@ -82,16 +101,7 @@ impl Surface {
     pub fn new(canvas: &HtmlCanvasElement) -> Result<Self, JsError> {
         let ctx = heatmap::context_2d(canvas)?;
         let (width, height) = (canvas.width(), canvas.height());
-        let client = f64::from(canvas.client_width());
-        let mut scale = if client > 0.0 {
-            f64::from(width) / client
-        } else {
-            web_sys::window().map_or(1.0, |w| w.device_pixel_ratio())
-        };
-        if !scale.is_finite() {
-            scale = 1.0;
-        }
-        let scale = scale.clamp(1.0, 4.0);
+        let scale = device_scale(canvas);
         Ok(Surface {
             canvas: canvas.clone(),
             ctx,
