@@ -325,8 +325,8 @@ mod tests {
         let mut w = Autoencoder::new();
         let first = w.run(3);
         assert!(
-            w.net.used_sparse_products(),
-            "ReLU + dropout zeros are skipped"
+            w.net.used_sparse_products() && w.net.used_sampled_products(),
+            "ReLU + dropout zeros are skipped, and dropped hidden units are not computed"
         );
         w.run(60);
         let last = w.run(3);

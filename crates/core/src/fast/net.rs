@@ -2,7 +2,7 @@
 //! and backward with the packed kernels of `kernels.rs`, no allocation per step once the batch size is known.
 
 use super::elementwise::{self, Objective};
-use super::kernels::{Gemm, Start, View};
+use super::kernels::{transpose, Gemm, Start, View};
 use super::noise::Noise;
 use super::optim::Optimizer32;
 use super::sparse::{gemm_sparse, sampled_wt_d, Csc};
@@ -16,6 +16,9 @@ const SPARSE_BELOW: f64 = 0.5;
 /// ... provided the layer has at least this many weights: below it the dense small-product kernel is faster
 /// than building the non-zero lists (measured on a 16-16 ReLU network with dropout).
 const SPARSE_MIN_WEIGHTS: usize = 4096;
+/// A large hidden layer whose outputs dropout keeps at fewer than this fraction computes only the kept ones
+/// (the dropped outputs are exactly zero whatever the product gives).
+const SAMPLED_BELOW: f64 = 0.75;
 
 /// One affine layer: W (`fan_out × fan_in`, column-major) at `params[offset..]`, then b (`fan_out`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -77,9 +80,13 @@ pub struct Net {
     input_columns: Vec<Csc>,
     input_rows: Vec<Csc>,
     sparse_input: Vec<bool>,
+    /// Whether layer l computed only the outputs its dropout keeps (see `SAMPLED_BELOW`) in this batch.
+    sampled_output: Vec<bool>,
     /// Scratch: the non-zero pattern of a gate, and the rows of a sparse δ.
     pattern: Csc,
     delta_rows: Csc,
+    /// Scratch: the transpose of a weight matrix (its rows contiguous) for the sampled forward product.
+    transposed: Vec<f32>,
 }
 
 impl Net {
@@ -114,8 +121,10 @@ impl Net {
             input_columns: vec![Csc::default(); n],
             input_rows: vec![Csc::default(); n],
             sparse_input: vec![false; n],
+            sampled_output: vec![false; n],
             pattern: Csc::default(),
             delta_rows: Csc::default(),
+            transposed: Vec::new(),
         };
         net.copy_params_from(mlp);
         net
@@ -197,6 +206,12 @@ impl Net {
         self.sparse_input.iter().any(|&s| s)
     }
 
+    /// Whether the last [`Net::loss_and_grad`] computed only the kept outputs of some layer followed by dropout
+    /// (for tests and benchmarks).
+    pub fn used_sampled_products(&self) -> bool {
+        self.sampled_output.iter().any(|&s| s)
+    }
+
     /// Draws this batch's dropout noise from `rng` (the same draws as [`crate::dropout::sample_masks`]).
     pub fn draw_noise(&mut self, dropout: &DropoutConfig, batch: usize, rng: &mut Rng) {
         self.noise.draw(dropout, &self.widths, batch, rng);
@@ -271,6 +286,13 @@ impl Net {
                 self.input_columns[l].density() < SPARSE_BELOW
             };
             self.sparse_input[l] = sparse;
+            // Outputs that dropout zeroes need not be computed (only for a dense input: a sparse one is cheaper).
+            let sampled = !sparse && l + 1 < n && self.large(l) && self.noise.may_zero(l + 1) && {
+                let kept = self.noise.factors(l + 1).unwrap_or_default();
+                self.pattern.set_columns(kept, shape.fan_out);
+                self.pattern.density() < SAMPLED_BELOW
+            };
+            self.sampled_output[l] = sampled;
             let (done, rest) = self.acts.split_at_mut(l + 1);
             let (u, z) = (&done[l], &mut rest[0]);
             let (w, b) =
@@ -286,6 +308,11 @@ impl Net {
                     false,
                 );
                 self.input_rows[l].set_rows(u, shape.fan_in);
+            } else if sampled {
+                // Only where the next input's noise is non-zero: z = (Wᵀ)ᵀ u + b there, 0 elsewhere.
+                transpose(&mut self.transposed, w, shape.fan_out, shape.fan_in);
+                let (k, kept) = (shape.fan_in, &self.pattern);
+                sampled_wt_d(z, &self.transposed, u, k, kept, Some(b));
             } else {
                 let w = View::col_major(w, shape.fan_out, shape.fan_in);
                 self.gemm.run(
@@ -357,7 +384,7 @@ impl Net {
                     self.pattern.density() < SPARSE_BELOW
                 };
                 if sparse_delta {
-                    sampled_wt_d(u, w, delta, shape.fan_out, &self.pattern);
+                    sampled_wt_d(u, w, delta, shape.fan_out, &self.pattern, None);
                 } else {
                     let wt = View::col_major(w, shape.fan_out, shape.fan_in).t();
                     let delta_view = View::col_major(delta, shape.fan_out, batch);

@@ -9,7 +9,7 @@ use std::ops::{Add, Div, Mul, Sub};
 mod lanes {
     use core::arch::wasm32::{
         f32x4, f32x4_abs, f32x4_add, f32x4_div, f32x4_eq, f32x4_extract_lane, f32x4_lt, f32x4_mul,
-        f32x4_splat, f32x4_sqrt, f32x4_sub, v128, v128_andnot,
+        f32x4_splat, f32x4_sqrt, f32x4_sub, i32x4_shuffle, v128, v128_andnot,
     };
 
     /// Four lanes in one wasm `v128` register.
@@ -66,6 +66,20 @@ mod lanes {
         pub fn flush_subnormal(self) -> Self {
             let tiny = f32x4_lt(f32x4_abs(self.0), f32x4_splat(f32::MIN_POSITIVE));
             Lanes(v128_andnot(self.0, tiny))
+        }
+        /// The 4 × 4 transpose by eight shuffles: interleave pairs of rows, then pairs of pairs.
+        #[inline(always)]
+        pub fn transpose([a, b, c, d]: [Self; 4]) -> [Self; 4] {
+            let ab_lo = i32x4_shuffle::<0, 4, 1, 5>(a.0, b.0);
+            let ab_hi = i32x4_shuffle::<2, 6, 3, 7>(a.0, b.0);
+            let cd_lo = i32x4_shuffle::<0, 4, 1, 5>(c.0, d.0);
+            let cd_hi = i32x4_shuffle::<2, 6, 3, 7>(c.0, d.0);
+            [
+                Lanes(i32x4_shuffle::<0, 1, 4, 5>(ab_lo, cd_lo)),
+                Lanes(i32x4_shuffle::<2, 3, 6, 7>(ab_lo, cd_lo)),
+                Lanes(i32x4_shuffle::<0, 1, 4, 5>(ab_hi, cd_hi)),
+                Lanes(i32x4_shuffle::<2, 3, 6, 7>(ab_hi, cd_hi)),
+            ]
         }
     }
 }
@@ -126,6 +140,11 @@ mod lanes {
                 |a, _| if a.abs() < f32::MIN_POSITIVE { 0.0 } else { a },
             )
         }
+        #[inline(always)]
+        pub fn transpose(rows: [Self; 4]) -> [Self; 4] {
+            let r = rows.map(|l| l.0);
+            [0, 1, 2, 3].map(|j| Lanes([r[0][j], r[1][j], r[2][j], r[3][j]]))
+        }
     }
 }
 
@@ -184,6 +203,12 @@ impl F32x4 {
     #[inline(always)]
     pub fn flush_subnormal(self) -> F32x4 {
         F32x4(self.0.flush_subnormal())
+    }
+
+    /// The 4 × 4 transpose: lane j of `rows[i]` becomes lane i of result j.
+    #[inline(always)]
+    pub fn transpose(rows: [F32x4; 4]) -> [F32x4; 4] {
+        lanes::Lanes::transpose(rows.map(|r| r.0)).map(F32x4)
     }
 
     /// (l0 + l1) + (l2 + l3): the one summation order used for horizontal sums.
@@ -250,5 +275,11 @@ mod tests {
             [0.0, 0.0, f32::MIN_POSITIVE, -2.0]
         );
         assert!(tiny.flush_subnormal().to_array()[1].is_sign_positive());
+        let rows = [0.0, 4.0, 8.0, 12.0].map(|r| F32x4::load(&[r, r + 1.0, r + 2.0, r + 3.0]));
+        let columns = F32x4::transpose(rows).map(F32x4::to_array);
+        assert_eq!(
+            columns,
+            [0.0, 1.0, 2.0, 3.0].map(|c| [c, c + 4.0, c + 8.0, c + 12.0])
+        );
     }
 }

@@ -153,8 +153,8 @@ fn sparse_products_inside_the_net_match_the_f64_reference() {
     net.set_masks(&cfg, &masks);
     let loss = net.loss_and_grad(&f32s(&x), &f32s(&y), Regularizer::L2, 0.001);
     assert!(
-        net.used_sparse_products(),
-        "the test must exercise the sparse paths"
+        net.used_sparse_products() && net.used_sampled_products(),
+        "the test must exercise the sparse and sampled paths"
     );
     assert!((loss.total() - reference.total()).abs() < 1e-5 * reference.total());
     assert_close(net.grad(), reference.grad.as_slice(), 1e-4, "sparse paths");
