@@ -11,7 +11,8 @@
 // script mounts www/diagram.js itself into a box under the plots.
 //
 // Usage: node bench/diagram-cost.mjs [--hidden 8,8,8,8,8,8] [--width 1440 --height 900] [--dpr 1] [--seconds 4]
-//                                    [--draws 60] [--out FILE]
+//                                    [--draws 60] [--out FILE] [--root DIR]
+// --root serves another checkout (with its own www/pkg), e.g. a worktree of an earlier commit for a before/after.
 // Needs www/pkg (./scripts/build-web.sh) and Chromium (./scripts/setup.sh). On a shared 2-core machine the numbers
 // move with the load; the load average is printed beside them.
 
@@ -33,6 +34,7 @@ const { values: opt } = parseArgs({
     seconds: { type: 'string', default: '4' },
     draws: { type: 'string', default: '60' },
     out: { type: 'string' },
+    root: { type: 'string' },
   },
 });
 const WINDOW_MS = Math.max(0.5, Number(opt.seconds)) * 1000;
@@ -104,7 +106,7 @@ async function trainingWindow({ ms, diagramOn }) {
       times.push(t);
       if (bench && diagramOn) bench.draw(); // a bench-mounted diagram is not in the page's frame loop
       const p = window.saddle.perf;
-      if (p) perf.push({ diagramMs: p.diagramMs, frameMs: p.frameMs, stepMs: p.stepMs, drawMs: p.drawMs, k: p.k });
+      if (p) perf.push({ diagramMs: p.diagramMs, frameMs: p.frameMs, stepMs: p.stepMs, drawMs: p.drawMs, lossMs: p.lossMs, workMs: p.workMs, k: p.k });
       if (performance.now() - t0 >= ms) resolve();
       else requestAnimationFrame(tick);
     };
@@ -123,9 +125,12 @@ function quantile(xs, q) {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
 }
 const mean = (xs) => { const v = xs.filter(Number.isFinite); return v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN; };
+/** Mean per-frame parts from the page's perf samples: steps, data plot, loss chart, the work budget (if any). */
+const parts = (perf) => Object.fromEntries(['stepMs', 'drawMs', 'lossMs', 'workMs']
+  .map((k) => [`${k}Mean`, r2(mean(perf.map((p) => p[k])))]));
 const r2 = (x) => (Number.isFinite(x) ? Math.round(x * 100) / 100 : null);
 
-const server = await startServer();
+const server = await startServer(opt.root ? { root: path.resolve(opt.root) } : {});
 const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'saddle-diagram-bench-'));
 const context = await chromium.launchPersistentContext(userDataDir, {
   executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS,
@@ -157,9 +162,10 @@ try {
     training: {
       withDiagram: { fps: r2(fps(on)), stepsPerSecond: Math.round((on.steps * 1000) / on.elapsed),
         diagramMsMean: r2(mean(on.perf.map((p) => p.diagramMs))), diagramMsP95: r2(quantile(on.perf.map((p) => p.diagramMs), 0.95)),
-        frameMsMean: r2(mean(on.perf.map((p) => p.frameMs))), frameMsP95: r2(quantile(on.perf.map((p) => p.frameMs), 0.95)) },
+        frameMsMean: r2(mean(on.perf.map((p) => p.frameMs))), frameMsP95: r2(quantile(on.perf.map((p) => p.frameMs), 0.95)),
+        ...parts(on.perf) },
       withoutDiagram: { fps: r2(fps(off)), stepsPerSecond: Math.round((off.steps * 1000) / off.elapsed),
-        frameMsMean: r2(mean(off.perf.map((p) => p.frameMs))) },
+        frameMsMean: r2(mean(off.perf.map((p) => p.frameMs))), ...parts(off.perf) },
     },
     loadAverage: { before: loadBefore.map(r2), after: os.loadavg().map(r2) },
     errors,
@@ -183,6 +189,10 @@ const t = out.training;
 console.log(`\nTraining: ${t.withDiagram.fps} fps, ${t.withDiagram.stepsPerSecond} steps/s with the diagram `
   + `(diagramMs mean ${t.withDiagram.diagramMsMean}, p95 ${t.withDiagram.diagramMsP95}; frameMs mean ${t.withDiagram.frameMsMean}); `
   + `${t.withoutDiagram.fps} fps, ${t.withoutDiagram.stepsPerSecond} steps/s without (frameMs mean ${t.withoutDiagram.frameMsMean}).`);
+for (const [name, w] of [['with', t.withDiagram], ['without', t.withoutDiagram]]) {
+  console.log(`  ${name} the diagram, per frame: steps ${w.stepMsMean} ms, data plot ${w.drawMsMean}, loss chart ${w.lossMsMean}`
+    + `${w.workMsMean === null ? '' : `; work budget ${w.workMsMean} ms`}`);
+}
 console.log(`Load average before ${out.loadAverage.before.join(' ')}, after ${out.loadAverage.after.join(' ')}.`);
 if (out.errors.length) console.log(`Page errors: ${out.errors.join('; ')}`);
 console.log(`\n${JSON.stringify(out)}`);

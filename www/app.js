@@ -3,7 +3,7 @@
 
 import { LABS } from './labs.js';
 import { h } from './dom.js';
-import { asJson } from './query.js';
+import { asJson, splitQuery } from './query.js';
 
 const bannerEl = document.getElementById('error-banner');
 const banner = {
@@ -54,8 +54,27 @@ async function main() {
     fail('The WebAssembly module could not be loaded. Build it with scripts/build-web.sh and serve the page over HTTP.', e);
     return;
   }
-  const ctx = { wasm, catalog, banner, onFirstFrame: () => markReady(window.saddle) };
+  const ctx = { wasm, catalog, banner, onFirstFrame: () => markReady(window.saddle), setHash,
+    /** The current query of a mounted lab (e.g. the Playground's, for "copy from Playground"), or null. */
+    labQuery: (id) => mounted.get(id)?.query ?? null };
   buildTabs(ctx);
+}
+
+// The hash names the lab: `lab=<id>&<that lab's query>`; no `lab` (or the first lab's id) is the Playground,
+// whose hash is exactly its own query.
+const HOME = LABS[0].id;
+
+/** The lab a hash selects: {id, known}; no `lab` key selects the Playground. */
+function hashLab(hash = location.hash) {
+  const id = splitQuery(hash).get('lab');
+  if (id === undefined || id === '') return { id: HOME, known: true };
+  return LABS.some((l) => l.id === id) ? { id, known: true } : { id: HOME, known: false, asked: id };
+}
+
+/** Write a lab's query into the hash (no history entry, no hashchange). */
+function setHash(id, query) {
+  const body = id === HOME ? (query ?? '') : `lab=${id}&${query ?? ''}`;
+  history.replaceState(history.state, '', `${location.pathname}${location.search}${body ? `#${body}` : ''}`);
 }
 
 function buildTabs(ctx) {
@@ -78,8 +97,14 @@ function buildTabs(ctx) {
   panels.replaceChildren(...LABS.map((lab) => h('section', { role: 'tabpanel', id: `panel-${lab.id}`,
     'aria-labelledby': `tab-${lab.id}`, class: 'lab-panel', hidden: true })));
 
-  async function activate(id) {
+  /** Show lab `id`. The hash follows the tab (a mounted lab's own query; a lab mounting from a hash without
+   *  `lab=<id>` starts from its defaults, or from the Playground's settings) unless `fromHash`: then the hash is
+   *  what the user asked for. */
+  async function activate(id, fromHash = false) {
     if (id === activeId) return;
+    const inst = mounted.get(id);
+    if (!fromHash && inst) setHash(id, inst.query);
+    else if (!fromHash && id === HOME && hashLab().id !== HOME) setHash(HOME, '');
     const previous = mounted.get(activeId);
     previous?.deactivate?.();
     for (const [j, lab] of LABS.entries()) {
@@ -103,7 +128,30 @@ function buildTabs(ctx) {
     }
   }
 
-  activate(LABS[0].id);
+  // Registered before any lab mounts, so it runs first: a hash for another lab switches tabs, and only the
+  // Playground (which listens itself) sees hashes without `lab`.
+  window.addEventListener('hashchange', (e) => {
+    const { id, known, asked } = hashLab();
+    if (!known) {
+      banner.show(`Unknown lab "${asked}" in the address; showing the ${LABS[0].title}.`);
+      setHash(HOME, mounted.get(HOME)?.query ?? '');
+    }
+    if (id !== HOME) {
+      e.stopImmediatePropagation();
+      if (id === activeId) mounted.get(id)?.applyHash?.();
+      else activate(id, true).then(() => mounted.get(id)?.applyHash?.());
+    } else if (activeId !== HOME) {
+      e.stopImmediatePropagation();
+      activate(HOME, true).then(() => mounted.get(HOME)?.applyHash?.());
+    }
+  });
+
+  const first = hashLab();
+  if (!first.known) {
+    banner.show(`Unknown lab "${first.asked}" in the address; showing the ${LABS[0].title}.`);
+    setHash(HOME, '');
+  }
+  activate(first.id);
 }
 
 function fail(title, e) {

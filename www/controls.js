@@ -2,22 +2,24 @@
 // toggles, the hidden-layer editor, the per-layer dropout editor, the optimizer's hyperparameters and the stop-at
 // control. It holds a plain model {values, layers, drop}, converts it to and from a query string, and shows the
 // core's errors inline. The data-and-weights state (`pts`, `del`, `edits`, `weights`) rides along in the model
-// without a control: clicks on the plot, the diagram and the weight buttons set it (through the lab).
+// without a control: clicks on the plot, the diagram and the weight buttons set it (through the lab). So do the
+// display options (`test-points`, `discretize`, `legend`): their checkboxes sit above the data plot (the view)
+// and report through setValue().
 //
 // What an edit drops (the lab shows a notice naming it): a new data set drops the clicked and removed points, the
 // weight edits, the frozen weights and the features the new set cannot use; a new network shape (hidden layers,
-// widths, features) drops the weight edits and the frozen weights, which would no longer fit.
+// widths, features, normalization) drops the weight edits and the frozen weights, which would no longer fit.
 
 import { h, fieldRow, errorSlot, numberInput, selectInput, setOptions } from './dom.js';
 import { splitQuery, joinQuery, splitList, parseNoiseItem, formatNoiseItem } from './query.js';
-import { FeatureToggles, StopControl, featureFits, setValue } from './form-extras.js';
+import { FeatureToggles, StopControl, RescaleControl, featureFits, setValue } from './form-extras.js';
 
 /** Which fields go in which group; fields the catalog adds later land in "More". `@hyper` = optimizer params. */
 const GROUPS = [
   { id: 'data', title: 'Data', keys: ['dataset', 'n', 'noise', 'test', 'seed'] },
   { id: 'features', title: 'Input features', keys: ['feat'] },
-  { id: 'network', title: 'Network', keys: ['hidden', 'act', 'init', 'head'] },
-  { id: 'dropout', title: 'Dropout', keys: ['drop', 'dscale'] },
+  { id: 'network', title: 'Network', keys: ['hidden', 'act', 'init', 'head', 'bn', 'rescale'] },
+  { id: 'dropout', title: 'Dropout and noise', keys: ['drop', 'dscale', 'wnoise'] },
   { id: 'regularization', title: 'Regularization', keys: ['reg', 'lambda'] },
   { id: 'optimizer', title: 'Optimizer', keys: ['opt', '@hyper', 'batch'] },
   { id: 'training', title: 'Training', keys: ['stop'] },
@@ -26,8 +28,11 @@ const GROUPS = [
 export const STATE_KEYS = ['pts', 'del', 'edits', 'weights'];
 /** What each state key is, for notices. */
 export const STATE_NAMES = { pts: 'clicked points', del: 'removed points', edits: 'weight edits', weights: 'frozen weights' };
-/** Keys that change the network's shape (and so invalidate edits and frozen weights). */
-const SHAPE_KEYS = new Set(['hidden', 'feat']);
+/** Display options: page state in the URL, shown by the view's toggles, applied without a new run. */
+export const DISPLAY_KEYS = ['test-points', 'discretize', 'legend'];
+/** Keys that change the parameter count (and so invalidate edits and frozen weights): hidden layers and widths,
+ *  the input features, and batch normalization (γ, β per hidden unit). */
+const SHAPE_KEYS = new Set(['hidden', 'feat', 'bn']);
 
 const LIST_KEYS = new Set(['hidden', 'act', 'drop']);
 const DEFAULT_MAX_LAYERS = 6;
@@ -89,7 +94,19 @@ export class ConfigForm {
   /** Keys that can change without recreating the Playground: the penalty, the optimizer's hyperparameters and the
    *  stop-at condition. */
   liveKeys() {
-    return new Set(['reg', 'lambda', 'stop', ...this.#hyperparams().map((hp) => hp.name)]);
+    return new Set(['reg', 'lambda', 'stop', ...DISPLAY_KEYS, ...this.#hyperparams().map((hp) => hp.name)]);
+  }
+
+  /** Set one value without a control of its own (the display toggles) and report the change. */
+  setValue(key, value) {
+    this.model.values[key] = String(value);
+    this.onChange(key, {});
+  }
+
+  /** The catalog default of a field, as query text. */
+  defaultValue(key) {
+    const d = this.fields.get(key)?.default;
+    return d === undefined || d === null ? undefined : String(d);
   }
 
   /** The dataset entry currently selected. */
@@ -132,7 +149,7 @@ export class ConfigForm {
   }
 
   #build() {
-    const placed = new Set([...GROUPS.flatMap((g) => g.keys), ...STATE_KEYS]);
+    const placed = new Set([...GROUPS.flatMap((g) => g.keys), ...STATE_KEYS, ...DISPLAY_KEYS]);
     const extra = this.cat.fields.map((f) => f.key).filter((k) => !placed.has(k));
     const groups = extra.length ? [...GROUPS, { id: 'more', title: 'More', keys: extra }] : GROUPS;
     for (const g of groups) {
@@ -149,6 +166,9 @@ export class ConfigForm {
         } else if (key === 'stop') {
           this.stop = new StopControl(f, (value) => { this.model.values.stop = value; this.render(); this.onChange('stop', {}); });
           fs.append(this.stop.element);
+        } else if (key === 'rescale') {
+          this.rescale = new RescaleControl(f, (value) => { this.model.values.rescale = value; this.render(); this.onChange('rescale', {}); });
+          fs.append(this.rescale.element);
         }
         else if (key === 'act') continue; // edited per layer inside the hidden-layer block
         else if (key === 'drop') fs.append(this.#dropBlock(f));
@@ -205,6 +225,7 @@ export class ConfigForm {
       for (const o of this.cat.optimizers) for (const hp of o.hyperparams) delete v[hp.name];
       for (const hp of this.#hyperparams()) v[hp.name] = String(hp.default);
     }
+    if (SHAPE_KEYS.has(key)) dropped = this.dropState(['edits', 'weights']);
     this.render();
     this.onChange(key, { dropped });
   }
@@ -400,7 +421,9 @@ export class ConfigForm {
       setOptions(headSel, this.#headsFor(task), v.head);
     }
     for (const [key, el] of this.inputs) {
-      if (v[key] !== undefined) setValue(el, v[key]);
+      // Fields the query omits at their default (bn, wnoise) show the default.
+      const value = v[key] ?? (this.fields.get(key)?.omitDefault ? this.defaultValue(key) : undefined);
+      if (value !== undefined) setValue(el, value);
       if (el.tagName === 'SELECT') {
         const list = this.cat[this.fields.get(key)?.choices] || [];
         const entry = list.find((e) => e.key === el.value);
@@ -421,6 +444,7 @@ export class ConfigForm {
     this.#renderDrop();
     this.#renderHyper();
     this.stop?.render(this.model.values.stop);
+    this.rescale?.render(this.model.values.rescale);
     if (focusId) {
       const again = document.getElementById(focusId);
       if (again && again !== document.activeElement) again.focus();

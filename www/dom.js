@@ -83,3 +83,19 @@ export function fmt(x, digits = 4) {
   if (ax !== 0 && (ax < 1e-3 || ax >= 1e15)) return x.toExponential(2);
   return x.toPrecision(digits).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
 }
+
+/** ["a", "b", "c"] -> "a, b and c". */
+export function joinWords(words) {
+  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}
+
+/** The message of a thrown value (an Error, a string, or anything JSON can show). */
+export function messageOf(e) {
+  if (e instanceof Error) return e.message;
+  if (typeof e === 'string') return e;
+  try {
+    return JSON.stringify(e);
+  } catch {
+    return String(e);
+  }
+}

@@ -1,5 +1,6 @@
-// Two settings controls that are not one input per field: the input-feature toggles (`feat`, a row of labelled
-// checkboxes) and the stop-at control (`stop`: a kind and a number), plus the value helper the form shares.
+// Settings controls that are not one input per field: the input-feature toggles (`feat`, a row of labelled
+// checkboxes), and a kind plus a number for the stop-at condition (`stop`) and the rescaling of the initial
+// network (`rescale`), plus the value helper the form shares.
 // Each owns its elements and reports a new value through a callback; the form (controls.js) owns the model.
 
 import { h, fieldRow, errorSlot, numberInput, selectInput } from './dom.js';
@@ -60,38 +61,87 @@ const STOP_KINDS = [
     title: 'Stop at the first epoch whose train loss is at most this (a number > 0).' },
 ];
 
-/** `#field-stop` (the kind) and `#field-stop-value` (N or L), errors in `#error-stop`. */
-export class StopControl {
-  /** @param {object} field the catalog's `stop` field; @param {(value: string) => void} onChange new `stop` value */
-  constructor(field, onChange) {
-    this.kind = selectInput(STOP_KINDS);
+/** Rescaling kinds: the `rescale` value is `none`, a scale `s` or `random:σ` (ranges: the core's). */
+const RESCALE_KINDS = [
+  { key: 'none', label: 'None' },
+  { key: 'scale', label: 'Scale s', param: 's', initial: '2', kind: 'float', min: 0.01, max: 100,
+    title: 'Scale every hidden unit by s in [0.01, 100]: incoming weights and bias × s, outgoing × 1/s.' },
+  { key: 'random', label: 'Random σ', param: 'σ', initial: '0.5', kind: 'float', min: 0, max: 2,
+    title: 'Scale each hidden unit by its own random e^(σε), σ in [0, 2].' },
+];
+
+/** `rescale` value -> {kind, value}. */
+function parseRescale(text) {
+  const t = String(text ?? '').trim();
+  if (t === '' || t === 'none') return { kind: 'none', value: '' };
+  if (t.startsWith('random:')) return { kind: 'random', value: t.slice('random:'.length) };
+  return { kind: 'scale', value: t };
+}
+
+function formatRescale(kind, value) {
+  if (kind === 'random') return `random:${value}`;
+  return kind === 'scale' ? value : 'none';
+}
+
+/** A field whose value is a kind plus (for some kinds) a number: `#field-<key>` (the kind) and
+ *  `#field-<key>-value`, errors in `#error-<key>`. */
+class KindValueControl {
+  /**
+   * @param {{key: string, label: string, doc: string, kinds: object[], parse: (v: string) => {kind, value},
+   *   format: (kind: string, value: string) => string, valueLabel: string}} spec
+   * @param {(value: string) => void} onChange the field's new query value
+   */
+  constructor(spec, onChange) {
+    this.spec = spec;
+    this.kind = selectInput(spec.kinds.map((k) => ({ ...k, doc: k.doc ?? k.title })));
     this.value = numberInput({ kind: 'float', min: 0 });
-    this.value.id = 'field-stop-value';
-    this.value.setAttribute('aria-describedby', 'error-stop');
-    this.valueLabel = h('label', { for: 'field-stop-value', class: 'sr-only' }, 'Stop value');
-    this.element = fieldRow({ key: 'stop', id: 'field-stop', label: field.label || 'Stop at',
-      doc: field.doc || 'Stop training after a number of epochs or once the train loss reaches a target.', control: this.kind });
+    this.value.id = `field-${spec.key}-value`;
+    this.value.setAttribute('aria-describedby', `error-${spec.key}`);
+    this.valueLabel = h('label', { for: this.value.id, class: 'sr-only' }, spec.valueLabel);
+    this.element = fieldRow({ key: spec.key, id: `field-${spec.key}`, label: spec.label, doc: spec.doc, control: this.kind });
     this.kind.after(this.valueLabel, this.value);
     this.element.classList.add('with-button');
     this.kind.addEventListener('change', () => {
-      const kind = STOP_KINDS.find((k) => k.key === this.kind.value) || STOP_KINDS[0];
-      onChange(formatStop(kind.key, kind.initial || ''));
+      const kind = spec.kinds.find((k) => k.key === this.kind.value) || spec.kinds[0];
+      onChange(spec.format(kind.key, kind.initial || ''));
     });
-    this.value.addEventListener('change', () => onChange(formatStop(this.kind.value, this.value.value.trim())));
+    this.value.addEventListener('change', () => onChange(spec.format(this.kind.value, this.value.value.trim())));
   }
 
-  /** Show a `stop` value. */
-  render(stop) {
-    const { kind, value } = parseStop(stop);
-    const entry = STOP_KINDS.find((k) => k.key === kind) || STOP_KINDS[0];
+  /** Show a query value. */
+  render(text) {
+    const { kinds, parse } = this.spec;
+    const { kind, value } = parse(text);
+    const entry = kinds.find((k) => k.key === kind) || kinds[0];
     setValue(this.kind, entry.key);
     this.value.hidden = !entry.param;
     if (!entry.param) return;
     this.value.step = entry.kind === 'int' ? '1' : 'any';
     this.value.min = String(entry.min);
+    if (entry.max !== undefined) this.value.max = String(entry.max); else this.value.removeAttribute('max');
     this.valueLabel.textContent = entry.param;
     this.value.title = entry.title;
     setValue(this.value, value);
+  }
+}
+
+/** Stop-at: `#field-stop` (the kind) and `#field-stop-value` (N or L), errors in `#error-stop`. */
+export class StopControl extends KindValueControl {
+  /** @param {object} field the catalog's `stop` field; @param {(value: string) => void} onChange new `stop` value */
+  constructor(field, onChange) {
+    super({ key: 'stop', label: field.label || 'Stop at', kinds: STOP_KINDS, parse: parseStop, format: formatStop,
+      valueLabel: 'Stop value',
+      doc: field.doc || 'Stop training after a number of epochs or once the train loss reaches a target.' }, onChange);
+  }
+}
+
+/** Rescaling of the initial network: `#field-rescale` (none / scale / random) and `#field-rescale-value` (s or
+ *  σ), errors in `#error-rescale` (the core names the range, or the activations a node rescaling needs). */
+export class RescaleControl extends KindValueControl {
+  /** @param {object} field the catalog's `rescale` field; @param {(value: string) => void} onChange new value */
+  constructor(field, onChange) {
+    super({ key: 'rescale', label: field.label || 'Rescale initial units', kinds: RESCALE_KINDS, parse: parseRescale,
+      format: formatRescale, valueLabel: 'Rescale value', doc: field.doc || '' }, onChange);
   }
 }
 

@@ -4,4 +4,5 @@
 
 export const LABS = [
   { id: 'playground', title: 'Playground', module: './playground.js' },
+  { id: 'race', title: 'Race', module: './race-lab.js' },
 ];

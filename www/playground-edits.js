@@ -1,5 +1,6 @@
 // What the user does to a Playground run outside the settings form: clicks on the data plot (add a point, remove
-// the nearest), Clear points, Clear weight edits, Freeze weights into the link, Copy link. Each edit ends in a new
+// the nearest) and the keyboard's "Add point", Clear points, Clear weight edits, Freeze weights into the link,
+// Copy link. Each edit ends in a new
 // canonical query that the lab adopts (a restart from step 0; Play keeps going), so the URL always describes the
 // run on screen. Weight edits from the diagram are the exception: the running Playground already holds them and
 // only the hash follows (PlaygroundLab.adoptEditedQuery).
@@ -47,6 +48,23 @@ export class RunEdits {
     this.lab.applyQuery(query);
   }
 
+  /** "Add point" (the keyboard form): the point (x, y) of class `label` (0 on 1-D sets, where y is the target).
+   *  Returns the core's message when it refuses the point, else '' (the run restarts with it). */
+  addPoint(x, y, label) {
+    const p = this.lab.playground;
+    if (!p) return 'The run is not ready yet.';
+    const regression = this.lab.form.dataset()?.task === 'regression';
+    let query;
+    try {
+      query = p.addPoint(x, y, regression ? 0 : label);
+    } catch (err) {
+      return err instanceof Error ? err.message : String(err);
+    }
+    this.lab.view.showClickError('');
+    this.lab.applyQuery(query, `Added the point (${x}, ${y})${regression ? '' : ` of class ${label}`}; the run restarts with it.`);
+    return '';
+  }
+
   /** Drop state keys from the query (Clear points, Clear weight edits) and restart. */
   dropKeys(keys, notice) {
     const m = splitQuery(this.lab.query || '');
@@ -57,7 +75,8 @@ export class RunEdits {
   }
 
   /** Put the current parameters into the link (`weights=`, replacing `edits`): the run restarts from exactly this
-   *  network at step 0. */
+   *  network at step 0. `rescale` goes too: the frozen weights are the rescaled network already, and the core
+   *  applies `rescale` after `weights`, so keeping it would rescale twice. */
   freezeWeights() {
     const p = this.lab.playground;
     if (!p) return;
@@ -70,9 +89,12 @@ export class RunEdits {
     }
     const m = splitQuery(this.lab.query || '');
     m.delete('edits');
+    const rescaled = m.has('rescale') && m.get('rescale') !== 'none';
+    m.delete('rescale');
     m.set('weights', weights);
     const step = Number(this.lab.stats?.step ?? 0).toLocaleString('en-US');
-    this.lab.applyQuery(joinQuery(m), `Weights frozen into the link (as trained at step ${step}); the run restarts from them at step 0.`);
+    const also = rescaled ? ' The initial rescaling was dropped: the frozen weights already include it.' : '';
+    this.lab.applyQuery(joinQuery(m), `Weights frozen into the link (as trained at step ${step}); the run restarts from them at step 0.${also}`);
   }
 
   /** Copy location.href; without a clipboard, show the link selected in #copy-link-field. */

@@ -1,9 +1,10 @@
 // The Playground lab's view: transport toolbar, notices (divergence, stop-at, transient messages), the network
-// panel that hosts the diagram, the data plot with its display toggles and click-to-add bar, the loss chart with
-// the metrics beside it. It owns these elements and their text; playground.js owns state, the wasm handle and
-// the frame loop.
+// panel that hosts the diagram, the data plot with its display toggles and its bar for adding points (class,
+// the keyboard form of www/point-form.js, the click hint), the loss chart with the metrics beside it. It owns
+// these elements and their text; playground.js owns state and the wasm handle, playground-loop.js the frame loop.
 
 import { h, fmt } from './dom.js';
+import { PointForm } from './point-form.js';
 
 /** How long a transient notice stays up (ms). */
 const NOTICE_MS = 7000;
@@ -11,8 +12,8 @@ const NOTICE_MS = 7000;
 export class PlaygroundView {
   /**
    * @param {HTMLElement} settings the settings form element (placed in the left column)
-   * @param {object} on handlers: play, pause, step, reset, resetDiverged, redraw, clearPoints, clearEdits,
-   *   freezeWeights, copyLink, removeStop
+   * @param {object} on handlers: play, pause, step, reset, resetDiverged, redraw, displayChanged(key, on),
+   *   addPoint(x, y, label), clearPoints, clearEdits, freezeWeights, copyLink, removeStop
    */
   constructor(settings, on) {
     const btn = (id, label, title, onclick, cls = '') =>
@@ -29,16 +30,19 @@ export class PlaygroundView {
     // ---- data plot ----
     this.boundary = h('canvas', { id: 'boundary-canvas', class: 'plot plot-data clickable', role: 'img',
       'aria-label': 'The data set and the network\'s prediction.' });
-    const toggle = (id, label, title, checked = false) => {
-      const input = h('input', { type: 'checkbox', id, checked, onchange: on.redraw });
+    // Each toggle is a URL key (`test-points`, `discretize`, `legend`): a change goes through the lab, which
+    // writes the hash and redraws.
+    const toggle = (id, key, label, title, checked = false) => {
+      const input = h('input', { type: 'checkbox', id, checked, dataset: { key } });
+      input.addEventListener('change', () => on.displayChanged(key, input.checked));
       return [input, h('label', { class: 'check', for: id, title }, input, ` ${label}`)];
     };
     let lab;
-    [this.showTest, lab] = toggle('show-test', 'Test points', 'Draw the test points (hollow rings)', true);
+    [this.showTest, lab] = toggle('show-test', 'test-points', 'Test points', 'Draw the test points (hollow rings)', true);
     const showTestLabel = lab;
-    [this.discretize, lab] = toggle('discretize', 'Discretize', 'Hard decision regions: each place in the colour of the predicted class');
+    [this.discretize, lab] = toggle('discretize', 'discretize', 'Discretize', 'Hard decision regions: each place in the colour of the predicted class');
     const discretizeLabel = lab;
-    [this.showLegend, lab] = toggle('show-legend', 'Colour scale', 'Show what the background colours mean');
+    [this.showLegend, lab] = toggle('show-legend', 'legend', 'Colour scale', 'Show what the background colours mean');
     const legendLabel = lab;
     this.toggles = h('div', { class: 'toggles', role: 'group', 'aria-label': 'Display' }, showTestLabel, discretizeLabel, legendLabel);
     this.classToggles = [discretizeLabel, legendLabel];
@@ -46,13 +50,14 @@ export class PlaygroundView {
     this.caption = h('p', { class: 'caption', id: 'boundary-caption' });
     this.counts = h('span', { id: 'point-counts', class: 'muted' });
 
-    this.clickClass = h('select', { id: 'click-class', title: 'Class of the points a click adds (Shift-click adds the other class)' });
-    this.clickClassRow = h('label', { class: 'inline', for: 'click-class' }, 'Click adds ', this.clickClass);
+    this.clickClass = h('select', { id: 'click-class', title: 'Class of the points a click or “Add point” adds (Shift-click adds the other class)' });
+    this.clickClassRow = h('label', { class: 'inline', for: 'click-class' }, 'Class ', this.clickClass);
+    this.pointForm = new PointForm((x, y) => on.addPoint(x, y, Number(this.clickClass.value) || 0));
     this.clickHint = h('span', { class: 'muted', id: 'click-hint' });
     this.clearPointsBtn = btn('clear-points', 'Clear points', 'Remove every clicked point and bring back removed ones', on.clearPoints, 'small');
     this.clickError = h('p', { id: 'error-click', class: 'field-error', 'aria-live': 'polite', hidden: true });
     this.clickBar = h('div', { class: 'click-bar', id: 'click-bar' },
-      this.clickClassRow, this.clickHint, this.clearPointsBtn, this.clickError);
+      this.clickClassRow, this.pointForm.element, this.clickHint, this.clearPointsBtn, this.clickError);
 
     // ---- loss and metrics ----
     this.loss = h('canvas', { id: 'loss-canvas', class: 'plot plot-loss', role: 'img',
@@ -161,9 +166,17 @@ export class PlaygroundView {
       if (keep !== '' && Number(keep) < classes) this.clickClass.value = keep;
     }
     this.clickClassRow.hidden = regression;
+    this.pointForm.setDataset(d);
     this.clickHint.textContent = regression
-      ? 'Click: add a point (x, y) · Alt-click: remove the nearest'
-      : 'Shift-click: the other class · Alt-click: remove the nearest';
+      ? 'Or click the plot to add a point (x, y) · Alt-click: remove the nearest'
+      : 'Or click the plot to add one · Shift-click: the other class · Alt-click: remove the nearest';
+  }
+
+  /** Check the display toggles: {"test-points": bool, discretize: bool, legend: bool}. */
+  setDisplay(shown) {
+    this.showTest.checked = Boolean(shown['test-points']);
+    this.discretize.checked = Boolean(shown.discretize);
+    this.showLegend.checked = Boolean(shown.legend);
   }
 
   /** "N train + M test points (k clicked, r removed)" under the data plot, from the Playground's info(). */

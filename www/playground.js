@@ -1,6 +1,7 @@
-// The Playground lab: settings form (from the catalog) -> canonical query (URL hash) -> wasm Playground, and a
-// requestAnimationFrame loop that steps it within a frame budget and draws the data plot, the loss chart and the
-// network diagram (www/diagram.js).
+// The Playground lab: settings form (from the catalog) -> canonical query (URL hash) -> wasm Playground; the
+// run's state, the transport and the stats. The requestAnimationFrame loop that steps it within a whole-frame
+// budget and draws the data plot, the loss chart and the network diagram is www/playground-loop.js; the
+// diagram is www/diagram.js; edits outside the form (clicks, points, weights, link) are www/playground-edits.js.
 //
 // Stable element ids (for the e2e tests):
 //   #play #pause #step #reset            transport buttons (Space toggles play when focus is not in a control)
@@ -12,9 +13,12 @@
 //   #stop-notice #stop-message #stop-remove   shown when Play/Step is pressed while stopped: why, and a button
 //                                        that sets "Stop at" to never and trains on
 //   #boundary-canvas #loss-canvas        the two plots (drawn by Rust)
-//   #show-test #discretize #show-legend  display toggles (test points, hard decision regions, colour scale)
+//   #show-test #discretize #show-legend  display toggles (test points, hard decision regions, colour scale); in
+//                                        the URL as `test-points`, `discretize`, `legend` (omitted at defaults)
 //   #click-class                         class a click on #boundary-canvas adds (Shift-click: the next class;
 //                                        Alt-click removes the nearest point within 0.3; 1-D sets: a click adds (x, y))
+//   #add-point-form                      keyboard entry of a point: #add-point-x #add-point-y (class: #click-class)
+//                                        and #add-point ("Add point"); range errors in #error-add-point
 //   #clear-points #point-counts #error-click   drop clicked/removed points; "N train + M test points"; click errors
 //   #network-panel #diagram              the network panel and the diagram's container (www/diagram.js owns its
 //                                        inside: #diagram-canvas, #unit-<l>-<u>, #weight-editor, …)
@@ -32,29 +36,29 @@
 //   #feat-<key>                          input-feature checkboxes (#feat-x1 #feat-x1sq …; 1-D sets: x1-based only)
 //                                        inside #field-feat, count in #feat-count, errors in #error-feat
 //   #field-stop (none/epochs/loss) #field-stop-value   stop-at; errors in #error-stop
+//   #field-rescale (none/scale/random) #field-rescale-value   rescaling of the initial network; #error-rescale
+//   #field-bn #field-wnoise              normalization (a shape change: drops edits and frozen weights), weight noise
 //   #new-seed                            draws a random seed
 //   #field-hidden (ol) with #field-hidden-<i> (width) #field-act-<i> (activation) #remove-layer-<i>; #add-layer
 //   #field-drop (ol) with #field-drop-<i> (noise kind; 0 = input) and #field-drop-<i>-value (keep p or σ)
 // Test hook: window.saddle = { ready, playground, stepNow(n), query, lab, perf, info, diagram }; body[data-ready="1"]
-// after the first draw ("error" if the wasm module failed to load). perf = {k, stepMs, drawMs, diagramMs, frameMs,
-// maxFrameMs}; info = the Playground's info() (features, layer widths, point counts).
+// after the first draw ("error" if the wasm module failed to load). perf = {k, stepMs, drawMs, diagramMs, lossMs,
+// frameMs, maxFrameMs, stepTargetMs, workMs} (www/playground-loop.js); info = the Playground's info() (features,
+// layer widths, point counts).
 //
 // Stopping: when the stop-at condition holds the run pauses and #status says why. Play and Step stay enabled;
 // pressing them while stopped trains nothing and shows #stop-notice (the reason and a "Remove the stop and train
 // on" button). Changing "Stop at" applies live and un-stops the run.
 
-import { ConfigForm, STATE_NAMES } from './controls.js';
-import { asJson, splitQuery, joinQuery, parseStop } from './query.js';
-import { StepBudget, Rate } from './loop.js';
+import { ConfigForm, STATE_NAMES, DISPLAY_KEYS } from './controls.js';
+import { asJson, splitQuery, joinQuery, parseStop, decodeHash, diffKeys } from './query.js';
+import { Rate } from './loop.js';
 import { observeCanvases } from './canvas.js';
 import { PlaygroundView } from './playground-view.js';
 import { Diagram } from './diagram.js';
+import { joinWords, messageOf } from './dom.js';
 import { RunEdits } from './playground-edits.js';
-
-/** How often the frame loop refreshes the full-set train/test losses while running. */
-const STATS_INTERVAL_MS = 200;
-/** Heatmap cells per side at full resolution. */
-const FULL_GRID = 100;
+import { FrameLoop } from './playground-loop.js';
 
 export async function mount(panel, ctx) {
   const lab = new PlaygroundLab(panel, ctx);
@@ -73,15 +77,10 @@ class PlaygroundLab {
     this.running = false;
     this.stats = null;
     this.info = null;
-    this.raf = 0;
-    this.drawn = false;
     this.active = true;
     this.hover = null; // {layer, unit} shown in the data plot instead of the prediction (diagram hover/focus)
     this.diagram = null;
-    this.budget = new StepBudget();
-    this.grid = FULL_GRID; // heatmap cells per side, adapted to the drawing cost
-    /** Frame timings for tests and tuning (ms): steps per frame k, step, data drawing, diagram, whole frame, worst. */
-    this.perf = { k: 1, stepMs: 0, drawMs: 0, diagramMs: 0, frameMs: 0, maxFrameMs: 0 };
+    this.loop = new FrameLoop(this);
     this.rate = new Rate();
     this.form = new ConfigForm(this.cat, (key, info) => this.#onFormChange(key, info));
     this.view = new PlaygroundView(this.form.element, {
@@ -91,6 +90,8 @@ class PlaygroundLab {
       reset: () => this.reset(),
       resetDiverged: () => this.reset(true),
       redraw: () => this.#redraw(),
+      displayChanged: (key, on) => { this.form.setValue(key, on ? 'true' : 'false'); this.#redraw(); },
+      addPoint: (x, y, label) => this.edits.addPoint(x, y, label),
       clearPoints: () => this.edits.dropKeys(['pts', 'del'], 'Clicked points cleared and removed points restored; the run restarts.'),
       clearEdits: () => this.edits.dropKeys(['edits', 'weights'], 'Weight edits cleared; the run restarts from the seeded initial weights.'),
       freezeWeights: () => this.edits.freezeWeights(),
@@ -101,6 +102,11 @@ class PlaygroundLab {
     this.panel.append(this.view.element);
     this.view.boundary.addEventListener('click', (e) => this.edits.onPlotClick(e));
     this.#syncButtons();
+  }
+
+  /** Frame timings (www/playground-loop.js), for the test hook and the benchmarks. */
+  get perf() {
+    return this.loop.perf;
   }
 
   // ---- lifecycle ---------------------------------------------------------------------------------------------
@@ -160,7 +166,7 @@ class PlaygroundLab {
     } else {
       this.ctx.banner.clear();
     }
-    if (query !== this.query && !this.#rebuild(query) && !this.playground) {
+    if (query !== this.query && !this.#adopt(query) && !this.playground) {
       // The core accepted the query but could not build it: start from the defaults so the page still works.
       const fallback = asJson(this.ctx.wasm.parseQuery(this.cat.defaultQuery)).query;
       this.form.setQuery(fallback);
@@ -187,10 +193,7 @@ class PlaygroundLab {
     }
     this.ctx.banner.clear();
     if (query === this.query) return;
-    const changed = diffKeys(this.query || '', query);
-    const live = this.form.liveKeys();
-    const ok = this.playground && changed.every((k) => live.has(k)) ? this.#setLive(query, key) : this.#rebuild(query);
-    if (ok) {
+    if (this.#adopt(query, key)) {
       this.#writeHash();
       this.form.setQuery(query);
       const what = dropped.filter((k) => k !== 'feat').map((k) => STATE_NAMES[k] || k);
@@ -202,11 +205,21 @@ class PlaygroundLab {
     }
   }
 
+  /** Move to a valid canonical query: live keys only (rates, penalty, stop-at, display) apply to the running
+   *  Playground, anything else builds a new one. Returns false (and shows why) when that fails. */
+  #adopt(query, key) {
+    const changed = diffKeys(this.query || '', query);
+    const live = this.form.liveKeys();
+    return this.playground && changed.every((k) => live.has(k)) ? this.#setLive(query, key) : this.#rebuild(query);
+  }
+
   #setLive(query, key) {
     try {
       this.playground.setLive(query);
       this.query = query;
       this.#readStats(); // a new stop-at condition may un-stop the run
+      this.#syncDisplay();
+      this.#redraw();
       return true;
     } catch (e) {
       this.#placeError(messageOf(e), key);
@@ -227,9 +240,10 @@ class PlaygroundLab {
     this.playground = next;
     this.query = query;
     this.hover = null;
-    this.budget.reset();
+    this.loop.reset();
     this.rate.clear();
     this.view.hideDiverged();
+    this.#syncDisplay();
     this.view.setDataset(this.form.dataset());
     this.#readInfo();
     this.#readStats();
@@ -256,6 +270,20 @@ class PlaygroundLab {
     if (notice) this.view.showNotice(notice);
     if (wasRunning) this.play();
     return true;
+  }
+
+  /** The display toggles follow the query (`test-points`, `discretize`, `legend`; missing = the default). */
+  #syncDisplay() {
+    const m = splitQuery(this.query || '');
+    const shown = {};
+    for (const key of DISPLAY_KEYS) shown[key] = (m.get(key) ?? this.form.defaultValue(key)) === 'true';
+    this.view.setDisplay(shown);
+  }
+
+  /** Options of drawData / drawUnit from the display toggles. */
+  drawOptions() {
+    const v = this.view;
+    return { showTest: v.showTest.checked, discretize: v.discretize.checked, legend: v.showLegend.checked };
   }
 
   /** Show "field: message" beside its control when the field is known, else in the banner. */
@@ -297,12 +325,13 @@ class PlaygroundLab {
     this.running = true;
     this.rate.clear();
     this.#syncButtons();
-    this.#schedule();
+    this.loop.schedule();
   }
 
   pause() {
     const wasRunning = this.running;
     this.running = false;
+    this.loop.pause();
     this.#syncButtons();
     if (wasRunning) this.#redraw(); // the still picture gets the full heatmap resolution
   }
@@ -312,7 +341,7 @@ class PlaygroundLab {
     if (!this.playground) return null;
     if (this.stats?.stopped) this.#explainStop();
     try {
-      this.#acceptStats(this.playground.step(Math.max(1, Math.floor(n))));
+      this.acceptStats(this.playground.step(Math.max(1, Math.floor(n))));
       this.#redraw();
     } catch (e) {
       this.fail(e);
@@ -362,51 +391,23 @@ class PlaygroundLab {
     if (this.running) this.pause(); else this.play();
   }
 
-  // ---- frame loop --------------------------------------------------------------------------------------------
-
-  #schedule() {
-    if (!this.raf) this.raf = requestAnimationFrame(() => this.#frame());
-  }
-
-  #frame() {
-    this.raf = 0;
-    if (!this.playground || !this.active) return;
-    const t0 = performance.now();
-    try {
-      if (this.running) {
-        const p = this.playground;
-        this.perf.k = this.budget.k;
-        this.budget.run((k) => this.#acceptProgress(p.advance(k)));
-        this.perf.stepMs = this.budget.lastMs;
-        // Full-set losses cost a pass over all the data: refresh them a few times per second, not every frame.
-        if (t0 - (this.statsAt || 0) > STATS_INTERVAL_MS || !this.running) {
-          this.statsAt = t0;
-          this.#acceptStats(p.stats());
-        }
-      }
-      this.#draw();
-    } catch (e) {
-      this.fail(e);
-    }
-    this.perf.frameMs = performance.now() - t0;
-    this.perf.maxFrameMs = Math.max(this.perf.maxFrameMs, this.perf.frameMs);
-    if (this.running) this.#schedule();
-  }
+  // ---- stats (the frame loop feeds them) ---------------------------------------------------------------------
 
   /** Light per-frame result of advance(): step, epoch, divergence and stop; keeps the last full-set losses. */
-  #acceptProgress(raw) {
+  acceptProgress(raw) {
     const progress = asJson(raw);
     if (!progress) return;
     this.rate.push(progress.step);
     if (progress.diverged || progress.stopped) {
-      this.#acceptStats(this.playground.stats());
+      this.acceptStats(this.playground.stats());
       return;
     }
     this.stats = { ...(this.stats ?? {}), step: progress.step, epoch: progress.epoch, diverged: null, stopped: false };
     this.#updateMetrics();
   }
 
-  #acceptStats(raw) {
+  /** Full stats JSON from step() / stats(): metrics, divergence and stop. */
+  acceptStats(raw) {
     this.stats = asJson(raw);
     if (this.stats) this.rate.push(this.stats.step);
     if (this.stats?.diverged) {
@@ -443,58 +444,9 @@ class PlaygroundLab {
     this.view.setWeightsState({ edits, frozen: Boolean(m.get('weights')) });
   }
 
-  /** Draw now if possible (used on resize, where the canvas was just cleared, and after discrete changes). */
+  /** Draw now (resize, hover, a discrete change). */
   #redraw() {
-    if (!this.playground || !this.active) return;
-    try {
-      this.#draw(true);
-    } catch (e) {
-      this.fail(e);
-    }
-  }
-
-  /** Draw the plots and the diagram. While running, an expensive data plot (> 8 ms) is redrawn every other frame. */
-  #draw(force = false) {
-    const p = this.playground;
-    this.frameNo = (this.frameNo || 0) + 1;
-    if (force || !this.running || !this.drawn || this.perf.drawMs <= 8 || this.frameNo % 2 === 0) {
-      const t0 = performance.now();
-      // Paused: one draw, so at full resolution; running: the resolution adapts to the drawing cost.
-      const grid = this.running ? this.grid : FULL_GRID;
-      const opts = JSON.stringify({ showTest: this.view.showTest.checked, grid,
-        discretize: this.view.discretize.checked, legend: this.view.showLegend.checked });
-      if (this.hover && typeof p.drawUnit === 'function') {
-        p.drawUnit(this.view.boundary, this.hover.layer, this.hover.unit, opts);
-      } else {
-        p.drawData(this.view.boundary, opts);
-      }
-      this.perf.drawMs = performance.now() - t0;
-      // The first draw after load pays one-off warm-up costs: it does not count as slow.
-      if (this.running && this.drawn) this.#adaptGrid(this.perf.drawMs);
-    }
-    p.drawLoss(this.view.loss);
-    if (this.diagram) {
-      const t1 = performance.now();
-      this.diagram.draw();
-      this.perf.diagramMs = performance.now() - t1;
-    }
-    if (!this.drawn) {
-      this.drawn = true;
-      document.body.dataset.ready = '1';
-      this.ctx.onFirstFrame?.();
-    }
-  }
-
-  /** Heatmap resolution: halve it when drawing the data plot costs more than ~16 ms (big networks), restore it
-   *  when cheap again, so a frame stays responsive. Powers of two below 100 keep the upscale even. */
-  #adaptGrid(ms) {
-    this.slowDraws = ms > 16 ? (this.slowDraws || 0) + 1 : 0; // two in a row: ignore one-off warm-up costs
-    if (this.slowDraws >= 2 && this.grid > 25) {
-      this.grid = Math.round(this.grid / 2);
-      this.slowDraws = 0;
-    } else if (ms < 4 && this.grid < FULL_GRID) {
-      this.grid = Math.min(FULL_GRID, this.grid * 2);
-    }
+    this.loop.redraw();
   }
 
   /** Pause and report an unexpected error in the banner. */
@@ -502,38 +454,5 @@ class PlaygroundLab {
     this.running = false;
     this.#syncButtons();
     this.ctx.banner.show('Something went wrong while training or drawing; the run is paused:', [messageOf(e)]);
-  }
-}
-
-/** location.hash without '#', percent-decoded where that is safe. */
-function decodeHash(hash) {
-  const raw = String(hash || '').replace(/^#/, '');
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
-}
-
-/** Keys whose values differ between two queries. */
-function diffKeys(a, b) {
-  const ma = splitQuery(a);
-  const mb = splitQuery(b);
-  const keys = new Set([...ma.keys(), ...mb.keys()]);
-  return [...keys].filter((k) => ma.get(k) !== mb.get(k));
-}
-
-/** ["a", "b", "c"] -> "a, b and c". */
-function joinWords(words) {
-  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
-}
-
-function messageOf(e) {
-  if (e instanceof Error) return e.message;
-  if (typeof e === 'string') return e;
-  try {
-    return JSON.stringify(e);
-  } catch {
-    return String(e);
   }
 }

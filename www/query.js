@@ -77,3 +77,21 @@ export function parseStop(s) {
 export function formatStop(kind, value) {
   return !kind || kind === 'none' ? 'none' : `${kind}:${value}`;
 }
+
+/** location.hash without '#', percent-decoded where that is safe. */
+export function decodeHash(hash) {
+  const raw = String(hash || '').replace(/^#/, '');
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/** Keys whose values differ between two queries. */
+export function diffKeys(a, b) {
+  const ma = splitQuery(a);
+  const mb = splitQuery(b);
+  const keys = new Set([...ma.keys(), ...mb.keys()]);
+  return [...keys].filter((k) => ma.get(k) !== mb.get(k));
+}

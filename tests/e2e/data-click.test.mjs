@@ -1,7 +1,8 @@
 //! Data by clicking: a click on the data plot adds a point of the selected class (Shift: the other class; 1-D
 //! sets: an (x, y) point), kept compactly in `pts=`; a fresh page at that URL reproduces the same run step for
 //! step; Alt-click removes the nearest point within 0.3 (a generated one joins `del=`, a clicked one leaves
-//! `pts=`), and a miss says so; Clear points drops both.
+//! `pts=`), and a miss says so; Clear points drops both. The keyboard form (x, y, "Add point") does what a click
+//! does and refuses values outside the plot's range inline.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -124,6 +125,67 @@ test('1-D sets: a click adds an (x, y) regression point; a dataset change drops 
     await page.selectOption('#field-dataset', 'cubic');
     assert.equal((await hashMap(page)).has('pts'), false, 'clicked points belong to the old data set');
     assert.match(await page.textContent('#notice'), /clicked points/);
+    assert.deepEqual(errors, [], errors.join('\n'));
+  } finally {
+    await closePage(page);
+  }
+});
+
+test('keyboard entry: x, y and the class select add a point with "Add point"; out-of-range values are refused inline', { timeout: 60_000 }, async () => {
+  const { page, errors } = await openPlayground(env.browser, env.server, 'dataset=custom&seed=3');
+  try {
+    // Reachable and labelled without a pointer.
+    for (const id of ['add-point-x', 'add-point-y']) {
+      assert.equal(await page.evaluate((i) => document.querySelector(`label[for="${i}"]`)?.textContent, id), id.slice(-1));
+    }
+    await page.selectOption('#click-class', '1');
+    await page.focus('#add-point-x');
+    await page.keyboard.type('2.5');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('-3');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => location.hash.includes('pts='));
+    let pts = decodePoints((await hashMap(page)).get('pts'));
+    assert.deepEqual(pts, [{ x: 2.5, y: -3, label: 1 }]);
+    assert.equal((await info(page)).added, 1);
+    assert.equal(await page.isVisible('#error-add-point'), false);
+
+    // Out of the plot's range: nothing is added, the message names the range, the field is marked.
+    const before = await page.evaluate(() => location.hash);
+    await page.fill('#add-point-x', '9');
+    await page.click('#add-point');
+    assert.ok(await page.isVisible('#error-add-point'));
+    assert.match(await page.textContent('#error-add-point'), /x must be a number in \[-6, 6\].*not 9/);
+    assert.equal(await page.getAttribute('#add-point-x', 'aria-invalid'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'add-point-x', 'focus goes to the bad field');
+    assert.equal(await page.evaluate(() => location.hash), before);
+    await page.fill('#add-point-x', '');
+    await page.click('#add-point');
+    assert.match(await page.textContent('#error-add-point'), /not empty/);
+
+    // A second point with the keyboard, class 0.
+    await page.selectOption('#click-class', '0');
+    await page.fill('#add-point-x', '-1');
+    await page.fill('#add-point-y', '4');
+    await page.press('#add-point-y', 'Enter');
+    await page.waitForFunction(() => (location.hash.match(/pts=([^&]*)/)?.[1].length ?? 0) > 7);
+    pts = decodePoints((await hashMap(page)).get('pts'));
+    assert.deepEqual(pts[1], { x: -1, y: 4, label: 0 });
+    assert.equal(await page.isVisible('#error-add-point'), false);
+    assert.equal(await page.getAttribute('#add-point-x', 'aria-invalid'), null);
+
+    // 1-D sets: y is the target, within the set's own range; no class.
+    await page.selectOption('#field-dataset', 'custom-curve');
+    assert.equal(await page.textContent('label[for="add-point-y"]'), 'y (target)');
+    assert.equal(await page.isVisible('#click-class'), false);
+    await page.fill('#add-point-x', '1');
+    await page.fill('#add-point-y', '5');
+    await page.click('#add-point');
+    assert.match(await page.textContent('#error-add-point'), /target y must be a number in \[-4, 4\]/);
+    await page.fill('#add-point-y', '-2');
+    await page.click('#add-point');
+    await page.waitForFunction(() => location.hash.includes('pts='));
+    assert.deepEqual(decodePoints((await hashMap(page)).get('pts')), [{ x: 1, y: -2, label: 0 }]);
     assert.deepEqual(errors, [], errors.join('\n'));
   } finally {
     await closePage(page);

@@ -1,10 +1,14 @@
 //! Display toggles and the plot's geometry: "Discretize" (hard decision regions) and "Colour scale" (a labelled
-//! scale above the plot) change the data plot's pixels and are offered for classification only; the boundary
-//! plot is equal-aspect (a data unit spans as many pixels across as up) at desktop and phone widths.
+//! scale above the plot) change the data plot's pixels and are offered for classification only; all three
+//! toggles live in the URL (`test-points`, `discretize`, `legend`, omitted at their defaults): a link restores
+//! them and a toggle rewrites only its own key without restarting the run; the boundary plot is equal-aspect
+//! (a data unit spans as many pixels across as up) at desktop and phone widths.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, openPlayground, stepNow, canvasStats, setControl, closePage, animationFrames } from './helpers.mjs';
+import {
+  useBrowser, openPlayground, stepNow, stats, canvasStats, setControl, closePage, animationFrames, hashMap, changedKeys,
+} from './helpers.mjs';
 
 const env = useBrowser();
 
@@ -44,6 +48,57 @@ test('discretize and the colour scale change the data plot; regression sets hide
     assert.equal(await page.isVisible('#discretize'), false);
     assert.equal(await page.isVisible('#show-legend'), false);
     assert.equal(await page.isVisible('#show-test'), true);
+    assert.deepEqual(errors, [], errors.join('\n'));
+  } finally {
+    await closePage(page);
+  }
+});
+
+test('the display toggles are in the URL: a link restores them, a toggle changes only its key and keeps the run', { timeout: 60_000 }, async () => {
+  const hash = 'dataset=circle&seed=4&test-points=false&discretize=true&legend=true';
+  const { page, errors } = await openPlayground(env.browser, env.server, hash);
+  try {
+    const checked = () => page.evaluate(() => Object.fromEntries(['show-test', 'discretize', 'show-legend']
+      .map((id) => [id, document.getElementById(id).checked])));
+    assert.deepEqual(await checked(), { 'show-test': false, discretize: true, 'show-legend': true }, 'restored from the link');
+    let h = await hashMap(page);
+    assert.equal(h.get('test-points'), 'false');
+    assert.equal(h.get('discretize'), 'true');
+    assert.equal(h.get('legend'), 'true');
+    const restored = await canvasStats(page, '#boundary-canvas');
+
+    await stepNow(page, 30);
+    const toggle = async (selector, on) => {
+      const before = await hashMap(page);
+      await page.setChecked(selector, on);
+      const after = await hashMap(page);
+      return { changed: changedKeys(before, after), after };
+    };
+    let r = await toggle('#discretize', false);
+    assert.deepEqual(r.changed, ['discretize']);
+    assert.equal(r.after.has('discretize'), false, 'omitted at its default');
+    r = await toggle('#show-test', true);
+    assert.deepEqual(r.changed, ['test-points']);
+    assert.equal(r.after.has('test-points'), false);
+    r = await toggle('#show-legend', false);
+    assert.deepEqual(r.changed, ['legend']);
+    r = await toggle('#discretize', true);
+    assert.deepEqual(r.changed, ['discretize']);
+    assert.equal(r.after.get('discretize'), 'true');
+    assert.equal((await stats(page)).step, 30, 'a display toggle does not restart the run');
+
+    // The Playground's own query (what a weight edit or a click builds on) carries the toggles too.
+    const own = await page.evaluate(() => window.saddle.playground.query());
+    assert.equal(own, (await page.evaluate(() => location.hash)).slice(1));
+
+    // Back to the link's toggles (on a trained network the picture differs; on the same network it matches).
+    await page.setChecked('#show-test', false);
+    await page.setChecked('#show-legend', true);
+    assert.deepEqual(await checked(), { 'show-test': false, discretize: true, 'show-legend': true });
+    h = await hashMap(page);
+    assert.deepEqual([h.get('test-points'), h.get('discretize'), h.get('legend')], ['false', 'true', 'true']);
+    await page.click('#reset');
+    assert.equal((await canvasStats(page, '#boundary-canvas')).digest, restored.digest, 'reset: the link\'s picture again');
     assert.deepEqual(errors, [], errors.join('\n'));
   } finally {
     await closePage(page);

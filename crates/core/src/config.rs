@@ -8,6 +8,7 @@
 //! Unknown keys, a hyperparameter the chosen optimizer does not read, and repeated keys (the first value is
 //! used, as `URLSearchParams.get`) are reported as errors too, so a typo never vanishes silently.
 
+mod display;
 mod edits;
 mod field;
 mod inputs;
@@ -15,6 +16,7 @@ mod noise;
 mod reparam;
 mod table;
 
+pub use display::Display;
 pub(crate) use edits::check_edit;
 pub use edits::{
     encode_weights, StopAt, WeightEdit, MAX_EDITS, MAX_EDIT_VALUE, MAX_STOP_EPOCHS, MAX_STOP_LOSS,
@@ -95,6 +97,9 @@ pub struct Config {
     pub edits: Vec<WeightEdit>,
     /// Frozen parameters replacing the initialisation (`weights`), f32 in flat order; empty = initialise.
     pub weights: Vec<f32>,
+    /// How the page draws the data plot (`test-points`, `discretize`, `legend`); no effect on training.
+    /// Default: test points shown, shading, no colour scale.
+    pub display: Display,
 }
 
 impl Default for Config {
@@ -125,6 +130,7 @@ impl Default for Config {
             stop: StopAt::Never,
             edits: Vec::new(),
             weights: Vec::new(),
+            display: Display::default(),
         }
     }
 }
@@ -220,7 +226,7 @@ impl Config {
     }
 
     /// `key=value` pairs joined by `&`, every field in [`FIELDS`] order (the [`FieldKind::Encoded`] ones only
-    /// when not empty, `bn`, `rescale` and `wnoise` only when not at their default, see
+    /// when not empty, `bn`, `rescale`, `wnoise` and the display options only when not at their default, see
     /// [`Field::omitted`]), then the chosen optimizer's hyperparameters; floats in shortest round-trip form, so
     /// `from_query(&c.to_query()).0 == c` for every valid `c` whose `hyper` names every hyperparameter (as
     /// `validate`, `Default` and `from_query` make).
@@ -358,8 +364,8 @@ fn pairs(q: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// `%XX` → byte (invalid escapes kept verbatim); invalid UTF-8 becomes U+FFFD.
-fn percent_decode(s: &str) -> String {
+/// `%XX` → byte (invalid escapes kept verbatim, `+` stays); invalid UTF-8 becomes U+FFFD.
+pub(crate) fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;

@@ -15,15 +15,18 @@
 //! here ([`Session::train`], [`Session::test`], [`Session::points`]) stay in raw coordinates for plotting.
 //! Submodules: `view` (grid / curve predictions, per-unit grids, points), `edit` (weight indices, weight
 //! edits, frozen weights), `stop` (the stop-at condition), `trainer` (the f32 and f64 training paths), `race`
-//! (sessions that differ only in the optimizer or in a rescaling of the initial network).
+//! (sessions that differ only in the optimizer or in a rescaling of the initial network), `race_spec` (the
+//! Race lab's URL state).
 
 mod edit;
 mod race;
+mod race_spec;
 mod stop;
 mod trainer;
 mod view;
 
 pub use race::{race_configs, rescaled_pair, Race, Racer, MAX_RACERS};
+pub use race_spec::{racers_token, RaceMode, RaceSpec};
 
 use crate::config::{Config, ValidConfig};
 use crate::data::{self, Dataset, PointId, Split, Task};
@@ -375,10 +378,10 @@ impl Session {
     }
 
     /// Applies the settings that may change mid-run without a reset: the optimizer's hyperparameters (the
-    /// optimizer state is kept; a different optimizer starts from a fresh state), the regularizer, λ and the
-    /// stop-at condition (a changed condition is re-evaluated now, so raising the epoch limit un-stops).
-    /// Everything else in `config` is ignored (the session keeps its own weight edits): structural changes
-    /// need a new session.
+    /// optimizer state is kept; a different optimizer starts from a fresh state), the regularizer, λ, the
+    /// stop-at condition (a changed condition is re-evaluated now, so raising the epoch limit un-stops) and
+    /// the display options (kept only for [`Session::config`]'s query). Everything else in `config` is ignored
+    /// (the session keeps its own weight edits): structural changes need a new session.
     pub fn set_live(&mut self, config: &ValidConfig) {
         self.trainer
             .set_optimizer(config.optimizer, &config.hyper, &self.mlp);
@@ -388,6 +391,7 @@ impl Session {
         next.regularizer = config.regularizer;
         next.lambda = config.lambda;
         next.stop = config.stop;
+        next.display = config.display;
         // The merged config only takes already-validated values from two valid configs.
         if let Ok(valid) = next.validate() {
             let changed = valid.stop != self.config.stop;

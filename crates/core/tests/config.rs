@@ -4,7 +4,9 @@
 use proptest::prelude::*;
 use proptest::sample::select;
 use saddle_core::catalog::catalog_json;
-use saddle_core::config::{default_hyper, Config, FieldKind, StopAt, WeightEdit, FIELDS, MAX_SEED};
+use saddle_core::config::{
+    default_hyper, Config, Display, FieldKind, StopAt, WeightEdit, FIELDS, MAX_SEED,
+};
 use saddle_core::data::{AddedPoint, DatasetKind, Task};
 use saddle_core::dropout::{DropoutConfig, DropoutScaling, LayerNoise, NoiseKind};
 use saddle_core::features::Feature;
@@ -144,6 +146,10 @@ fn every_field_rejects_a_wrong_value_in_the_query() {
                     "2",
                     vec!["tanh".into(), "hidden layer 1".into(), "bn=hidden".into()],
                 ),
+            ],
+            FieldKind::Bool => vec![
+                ("yes", vec!["true or false".into()]),
+                ("2", vec!["true or false".into()]),
             ],
             FieldKind::Encoded => match f.key {
                 "edits" => vec![
@@ -527,6 +533,7 @@ fn the_catalog_lists_every_registry_entry_in_the_contract_shape() {
         "stop",
         "encoded",
         "rescale",
+        "bool",
     ];
     for f in cat["fields"].as_array().unwrap() {
         assert!(kinds.contains(&f["kind"].as_str().unwrap()), "{f}");
@@ -666,6 +673,7 @@ prop_compose! {
         }).collect::<Vec<_>>(),
         draws in extra_draws(),
         reparam in reparam_draws(),
+        display in (any::<bool>(), any::<bool>(), any::<bool>()),
         base in Just(base), hidden in Just(hidden), choices in Just(choices),
     ) -> Config {
         let (seed, dataset, samples, noise, test_fraction, batch_size) = base;
@@ -679,6 +687,8 @@ prop_compose! {
         };
         reparam_fields(&mut c, reparam);
         extras(&mut c, draws);
+        let (test_points, discretize, legend) = display;
+        c.display = Display { test_points, discretize, legend };
         c
     }
 }
@@ -789,4 +799,53 @@ proptest! {
         let canonical = c.to_query();
         prop_assert_eq!(Config::from_query(&canonical), (c, vec![]));
     }
+}
+
+/// The display options (`test-points`, `discretize`, `legend`) ride in the query, each left out at its default,
+/// accept true/false or 1/0 and name themselves in errors; they never touch anything else.
+#[test]
+fn display_options_are_omitted_at_their_defaults_and_round_trip() {
+    let q = Config::default().to_query();
+    for key in ["test-points", "discretize", "legend"] {
+        assert!(!q.contains(key), "{key} omitted at its default: {q}");
+    }
+    let (c, errors) = Config::from_query("discretize=true&legend=1&test-points=false");
+    assert!(errors.is_empty(), "{errors:?}");
+    let want = Display {
+        test_points: false,
+        discretize: true,
+        legend: true,
+    };
+    assert_eq!(c.display, want);
+    assert_eq!(
+        Config {
+            display: Display::default(),
+            ..c.clone()
+        },
+        Config::default(),
+        "display only"
+    );
+    let q = c.to_query();
+    assert!(
+        q.contains("&stop=none&test-points=false&discretize=true&legend=true&"),
+        "after stop, before the hyperparameters: {q}"
+    );
+    assert_eq!(Config::from_query(&q), (c, vec![]));
+    // Toggling one option changes only its key.
+    let mut d = Config::default();
+    d.display.legend = true;
+    let plain = Config::default().to_query();
+    assert_eq!(
+        d.to_query(),
+        plain.replace("&stop=none&", "&stop=none&legend=true&")
+    );
+    let (bad, errors) = Config::from_query("legend=yes");
+    assert_eq!(bad, Config::default());
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].field(), Some("legend"));
+    assert!(
+        errors[0].to_string().contains("true or false"),
+        "{}",
+        errors[0]
+    );
 }

@@ -85,6 +85,12 @@ fn live_learning_rate_change_keeps_the_run() {
     );
     assert_eq!(s.config().hyper["lr"], 0.02);
     assert_eq!(s.stats().step, 50);
+    // Display options are live too: the session's query carries them, the run is untouched.
+    let q = format!("{}&discretize=true", s.config().to_query());
+    s.set_live(&Config::from_query(&q).0.validate().expect("valid"));
+    assert!(s.config().display.discretize);
+    assert!(s.config().to_query().contains("discretize=true"));
+    assert_eq!(s.mlp().params(), params);
 }
 
 #[test]

@@ -191,14 +191,17 @@ fn unit_grids_hold_every_layer_over_the_plane() {
     assert_eq!(grids[0][0][cell(0, 0)], x);
     assert_eq!(grids[0][1][cell(0, 0)], y);
     assert_eq!(grids[0][2][cell(0, 0)], x * y);
-    // The output layer is the prediction grid (sigmoid probabilities).
-    assert_eq!(grids[3][0], s.predict_grid(res, res));
+    // The output layer is the prediction grid (sigmoid probabilities), up to the f32 forward pass.
+    let close = |a: &[f64], b: &[f64], tol: f64| {
+        a.len() == b.len() && a.iter().zip(b).all(|(u, v)| (u - v).abs() < tol)
+    };
+    assert!(close(&grids[3][0], &s.predict_grid(res, res), 1e-5));
     // Hidden units: the activation of the features through the first layer.
     let raw = Matrix::from_row_slice(2, 1, &[x, y]);
     let f = features::apply(s.features(), &raw);
     let l0 = &s.mlp().layers[0];
     let h = (&l0.w * &f)[(2, 0)] + l0.b[2];
-    assert!((grids[1][2][cell(0, 0)] - h.tanh()).abs() < 1e-15);
+    assert!((grids[1][2][cell(0, 0)] - h.tanh()).abs() < 1e-5);
     // Non-blank, and they follow training.
     for unit in grids.iter().flatten() {
         let (lo, hi) = unit
@@ -214,12 +217,12 @@ fn unit_grids_hold_every_layer_over_the_plane() {
     let g = r.unit_grids(10);
     assert_eq!(g[0][0].first(), Some(&-6.0));
     assert_eq!(g[0][0].last(), Some(&6.0));
-    assert_eq!(g[2][0], r.predict_curve(10).1);
+    assert!(close(&g[2][0], &r.predict_curve(10).1, 1e-4));
     let k = session("dataset=spiral-3&hidden=4");
     let g = k.unit_grids(6);
     assert_eq!(g[2].len(), 3);
     for c in 0..36 {
-        assert!((g[2].iter().map(|u| u[c]).sum::<f64>() - 1.0).abs() < 1e-12);
+        assert!((g[2].iter().map(|u| u[c]).sum::<f64>() - 1.0).abs() < 1e-6);
     }
     assert!(k.unit_grids(0).is_empty());
 }

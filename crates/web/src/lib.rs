@@ -8,6 +8,7 @@ mod bench;
 mod diagram;
 pub mod draw;
 pub mod playground;
+pub mod race_lab;
 
 use saddle_core::config::Config;
 use serde_json::json;

@@ -207,7 +207,8 @@ impl Playground {
             let (cx, cy) = s.predict_curve(n);
             return boundary::draw_regression(canvas, s.domain(), &cx, &cy, train, test, &plot);
         }
-        let grid = |nx: usize, ny: usize| s.predict_grid(nx, ny);
+        // The f32 pass: the plot is redrawn every frame while training (the f64 grid costs several times more).
+        let grid = |nx: usize, ny: usize| s.predict_grid_fast(nx, ny);
         let background = match cfg.head {
             Head::SoftmaxCe => Background::MultiClass(cfg.task().output_dim(), &grid),
             _ => Background::Binary(&grid),

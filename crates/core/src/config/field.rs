@@ -28,11 +28,13 @@ pub enum FieldKind {
     Encoded,
     /// `none`, a scale `s` or `random:σ` (the rescaling of the initial network).
     Rescale,
+    /// `true` or `false` (the page's display options).
+    Bool,
 }
 
 impl FieldKind {
-    /// The catalog key: `int`, `float`, `choice`, `int-list`, `choice-list`, `noise-list`, `stop`, `encoded`
-    /// or `rescale`.
+    /// The catalog key: `int`, `float`, `choice`, `int-list`, `choice-list`, `noise-list`, `stop`, `encoded`,
+    /// `rescale` or `bool`.
     pub fn key(self) -> &'static str {
         match self {
             Self::Int => "int",
@@ -44,6 +46,7 @@ impl FieldKind {
             Self::Stop => "stop",
             Self::Encoded => "encoded",
             Self::Rescale => "rescale",
+            Self::Bool => "bool",
         }
     }
 }
@@ -70,7 +73,8 @@ pub struct Field {
     /// Whether `to_query` leaves the key out when its value is empty (the [`FieldKind::Encoded`] fields).
     pub omit_empty: bool,
     /// Whether `to_query` leaves the key out when its value is the default (fields added after the default
-    /// query was pinned: `bn`, `rescale`, `wnoise`), so existing links keep their exact form.
+    /// query was pinned: `bn`, `rescale`, `wnoise` and the display options), so existing links keep their exact
+    /// form.
     pub omit_default: bool,
     pub(super) access: Access,
 }

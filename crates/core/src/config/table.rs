@@ -1,6 +1,7 @@
 //! The declarative table of config fields (TF Playground's `state.ts` idea): one row per URL key, in query
 //! order, drives parsing, validation, `to_query` and the catalog's "fields" list.
 
+use super::display::{DISCRETIZE, LEGEND, TEST_POINTS};
 use super::edits::{EDITS, STOP, WEIGHTS};
 use super::field::{float, int, items, parse_key, row, Access, Field, FieldKind, Ops};
 use super::inputs::{DEL, FEAT, PTS};
@@ -229,6 +230,9 @@ pub static FIELDS: &[Field] = &[
          loss ≤ L). Changes apply live.",
         Access::Other(STOP),
     ),
+    TEST_POINTS,
+    DISCRETIZE,
+    LEGEND,
     encoded(
         "edits",
         "Weight edits",

@@ -17,9 +17,10 @@
 //! heavy dark frame and its own links stay vivid while the others fade. Text comes last ([`labels`]).
 //!
 //! Cost (release wasm, headless Chromium on a loaded 2-core machine, six hidden layers of eight: 51 thumbnails,
-//! 344 links; `node bench/diagram-cost.mjs`): on the 408 × 334 px canvas of the 1440 px page ≈ 2.3 ms without the
-//! forward pass (links ≈ 1.3–1.8 ms, thumbnails ≈ 0.6, `putImageData` ≈ 0.2, text ≈ 0.3) and ≈ 3–4 ms with
-//! `Session::unit_grids` at 25 × 25 cells; 650 × 500 px ≈ 4–6 ms. Canvas strokes for the links (one path per
+//! 344 links; `node bench/diagram-cost.mjs`): on the 408 × 334 px canvas of the 1440 px page ≈ 1.7–2.5 ms per
+//! frame (links ≈ 1.3–1.8 ms, thumbnails ≈ 0.6, `putImageData` ≈ 0.2, text ≈ 0.3); `Session::unit_grids` adds
+//! ≈ 0.1 ms at 25–40 cells per side since it runs in f32 (the f64 pass added ≈ 0.8 ms at 25 and 2.3 ms at 40).
+//! 650 × 500 px ≈ 4–6 ms. Canvas strokes for the links (one path per
 //! colour / width / opacity bucket) measured no faster on the software canvas than the raster here, so the links
 //! stay in the buffer.
 

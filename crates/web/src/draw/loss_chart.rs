@@ -101,7 +101,7 @@ pub fn view(data: LossData<'_>, max_points: usize) -> LossView {
 /// decade or more tick at powers of ten (every k-th decade when there are many), adding 2× and 5× (or 3×) when
 /// few decades show; narrower spans take plotters' linear "nice" ticks in loss units, so a loss that moves between 0.62 and 0.69
 /// still gets labelled ticks.
-fn log_ticks(lo: f64, hi: f64, max: usize) -> Vec<f64> {
+pub(super) fn log_ticks(lo: f64, hi: f64, max: usize) -> Vec<f64> {
     if !(lo.is_finite() && hi.is_finite()) || lo <= 0.0 || hi <= lo || max == 0 {
         return Vec::new();
     }
@@ -148,7 +148,7 @@ fn log_ticks(lo: f64, hi: f64, max: usize) -> Vec<f64> {
 
 /// Step label: plain below 10 000, then thousands and millions with a suffix (20k, 1.5M) rather than mixing
 /// "50000" with "1e5" on one axis.
-fn format_step(v: f64) -> String {
+pub(super) fn format_step(v: f64) -> String {
     let a = v.abs();
     if a >= 1e6 {
         format!("{}M", format_tick(v / 1e6))

@@ -28,6 +28,7 @@ pub mod hit;
 mod legend;
 pub mod loss_chart;
 mod markers;
+pub mod race;
 pub mod scale;
 
 use plotters::chart::MeshStyle;
