@@ -357,6 +357,7 @@ fn sign_flip_only_in_scale_by_lr() {
     let ctx = Ctx {
         params: &ctx_p,
         layout: &layout,
+        hessian: None,
     };
     let lr = Block::ScaleByLr { lr: 0.5 };
     let mut st = lr.init(2);
@@ -414,6 +415,7 @@ fn mismatched_state_is_repaired_not_panicking() {
     let ctx = Ctx {
         params: &p,
         layout: &layout,
+        hessian: None,
     };
     let b = Block::ScaleByAdam {
         beta1: 0.9,

@@ -10,18 +10,20 @@
 //! and default `scale_by_rms` put it inside).
 
 use super::layout::Layout;
-use crate::linalg::Vector;
+use crate::linalg::{Matrix, Vector};
 
 /// What a block may read besides the incoming direction and its own state.
 ///
 /// Grows (read-only) as blocks need more: per-layer blocks read `layout`, decoupled weight decay and
-/// Path-SGD read `params`; a future Newton block would take a curvature oracle here.
+/// Path-SGD read `params`; Newton-type blocks read `hessian`.
 #[derive(Debug, Clone, Copy)]
 pub struct Ctx<'a> {
     /// Current parameters θₜ (before this update).
     pub params: &'a Vector,
     /// Grouping of the flat vector ([`Layout::flat`] unless the caller set one).
     pub layout: &'a Layout,
+    /// The Hessian ∇²f(θₜ) when the caller can afford it (2D surfaces, tiny networks); `None` otherwise.
+    pub hessian: Option<&'a Matrix>,
 }
 
 /// One gradient transformation. Hyperparameters live in the variant; mutable statistics live in the matching

@@ -1,7 +1,7 @@
 //! [`Optimizer`]: a chain of blocks with their states, built from the catalog and applied once per step.
 
 use super::{chain, Block, BlockState, Ctx, Hyper, Layout, OptimizerKind};
-use crate::linalg::Vector;
+use crate::linalg::{Matrix, Vector};
 
 /// An optimizer: the blocks of [`chain`]`(kind, hyper)` and one [`BlockState`] per block.
 ///
@@ -41,9 +41,21 @@ impl Optimizer {
     /// Runs `grad` through every block in order; the last block ([`Block::ScaleByLr`]) returns `−lr · u`.
     /// `grad` and `params` must have the optimizer's length (states are re-created if they do not).
     pub fn update(&mut self, grad: &Vector, params: &Vector) -> Vector {
+        self.update_with_hessian(grad, params, None)
+    }
+
+    /// [`Optimizer::update`] with the Hessian at `params`, for blocks that use curvature (Newton); blocks
+    /// that do not need it ignore it.
+    pub fn update_with_hessian(
+        &mut self,
+        grad: &Vector,
+        params: &Vector,
+        hessian: Option<&Matrix>,
+    ) -> Vector {
         let ctx = Ctx {
             params,
             layout: &self.layout,
+            hessian,
         };
         let mut u = grad.clone();
         for (block, state) in self.blocks.iter().zip(self.states.iter_mut()) {
