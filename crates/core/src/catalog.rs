@@ -55,11 +55,19 @@ pub fn catalog() -> Value {
                 .hyperparams()
                 .iter()
                 .map(|p| {
-                    json!({"name": p.name, "label": p.label, "default": p.default, "min": p.min, "max": p.max,
-                           "minInclusive": p.min_inclusive, "doc": p.doc})
+                    // A choice's default is its key (the query text), as the page writes it back.
+                    let default = if p.is_choice() {
+                        json!(p.format(p.default))
+                    } else {
+                        json!(p.default)
+                    };
+                    json!({"name": p.name, "label": p.label, "default": default, "min": p.min, "max": p.max,
+                           "minInclusive": p.min_inclusive, "doc": p.doc, "choices": p.choices,
+                           "omitDefault": p.omit_default})
                 })
                 .collect();
-            json!({"key": o.key(), "label": o.label(), "doc": o.doc(), "hyperparams": hyper})
+            json!({"key": o.key(), "label": o.label(), "doc": o.doc(), "network": o.on_networks(),
+                   "hyperparams": hyper})
         })
         .collect();
     let features: Vec<Value> = Feature::ALL
@@ -98,7 +106,9 @@ pub fn catalog() -> Value {
 /// inputDim, domain, generated — false for the click-only custom sets), `activations`, `inits`,
 /// `regularizers`, `noiseKinds`, `dropoutScalings`, `norms` (key, label, doc), `features` (key, label, doc,
 /// inputDims: the raw input dimensions where the feature exists), `heads` (+ `tasks` they suit), `optimizers`
-/// (+ `hyperparams` with name, label, default, min, max, minInclusive, doc), `fields` (key, label, kind,
+/// (+ `network`: whether it trains networks — false for the 2D-surface methods —, and `hyperparams` with name,
+/// label, default — the key for a choice —, min, max, minInclusive, doc, choices — keys, empty for numbers —
+/// and omitDefault — left out of links at the default), `fields` (key, label, kind,
 /// choices, min, max, maxItems, default, omitEmpty, omitDefault, doc — in query order) and `defaultQuery`.
 pub fn catalog_json() -> String {
     catalog().to_string()

@@ -31,10 +31,10 @@ use crate::dropout::DropoutConfig;
 use crate::features::{self, Feature};
 use crate::loss::{Head, Regularizer};
 use crate::mlp::{Activation, Init, MlpSpec, Norm, Rescale};
-use crate::optim::{hyper_value, Hyper, HyperParam, OptimizerKind};
+use crate::optim::{hyper_value, Hyper, OptimizerKind};
 use crate::registry::Keyed;
 use crate::{Error, Result};
-use field::{interval, shown};
+use field::shown;
 use std::collections::BTreeMap;
 
 /// Largest seed: 2^53 − 1, the largest integer a JavaScript number holds exactly.
@@ -216,11 +216,16 @@ impl Config {
     pub fn validate_all(&self) -> Vec<Error> {
         let mut errors: Vec<Error> = FIELDS.iter().filter_map(|f| f.check(self).err()).collect();
         let params = self.optimizer.hyperparams();
+        let before = errors.len();
         for (name, &v) in &self.hyper {
             match params.iter().find(|p| p.name == name) {
                 None => errors.push(not_a_hyperparam(name, self.optimizer)),
-                Some(p) => errors.extend(check_hyper(p, v, &format!("{v}")).err()),
+                Some(p) => errors.extend(p.check(v, &p.format(v)).err()),
             }
+        }
+        if errors.len() == before {
+            // Joint constraints (e.g. a positive-definite metric) once every value is in range.
+            errors.extend(self.optimizer.check_hypers(&self.filled_hyper()).err());
         }
         errors
     }
@@ -237,10 +242,10 @@ impl Config {
             (!f.omitted(&v, &defaults)).then(|| format!("{}={v}", f.key))
         });
         let kind = self.optimizer;
-        let hyper = kind
-            .hyperparams()
-            .iter()
-            .map(|p| format!("{}={}", p.name, hyper_value(kind, &self.hyper, p.name)));
+        let hyper = kind.hyperparams().iter().filter_map(|p| {
+            let v = hyper_value(kind, &self.hyper, p.name);
+            (!(p.omit_default && v == p.default)).then(|| format!("{}={}", p.name, p.format(v)))
+        });
         fields.chain(hyper).collect::<Vec<_>>().join("&")
     }
 
@@ -274,22 +279,18 @@ impl Config {
         c.hyper = default_hyper(c.optimizer);
         for p in c.optimizer.hyperparams() {
             if let Some(text) = given.get(p.name) {
-                let t = text.trim();
-                let parsed = t.parse::<f64>().map_err(|_| Error::Parse {
-                    field: p.name.into(),
-                    value: shown(t),
-                    reason: format!(
-                        "expected a number in {}",
-                        interval(p.min, p.max, p.min_inclusive)
-                    ),
-                });
-                match parsed.and_then(|v| check_hyper(p, v, t).map(|()| v)) {
+                match p.parse(text) {
                     Ok(v) => {
                         c.hyper.insert(p.name.into(), v);
                     }
                     Err(e) => errors.push(e),
                 }
             }
+        }
+        if let Err(e) = c.optimizer.check_hypers(&c.hyper) {
+            // A jointly invalid set (e.g. a metric that is not positive definite) falls back to the defaults.
+            errors.push(e);
+            c.hyper = default_hyper(c.optimizer);
         }
         for k in order {
             if FIELDS.iter().any(|f| f.key == k) || c.hyper.contains_key(&k) {
@@ -321,23 +322,6 @@ impl Config {
             .iter()
             .map(|p| (p.name.to_string(), hyper_value(kind, &self.hyper, p.name)))
             .collect()
-    }
-}
-
-fn check_hyper(p: &HyperParam, v: f64, shown_value: &str) -> Result<()> {
-    let above_min = if p.min_inclusive {
-        v >= p.min
-    } else {
-        v > p.min
-    };
-    if v.is_finite() && above_min && v <= p.max {
-        Ok(())
-    } else {
-        Err(Error::out_of_range(
-            p.name,
-            interval(p.min, p.max, p.min_inclusive),
-            shown_value,
-        ))
     }
 }
 

@@ -56,6 +56,8 @@ pub mod stream {
     pub const WEIGHT_NOISE: u64 = 6;
     /// The per-unit scales of `rescale=random:σ` (and of [`super::Session::rescale_report`]).
     pub const RESCALE: u64 = 7;
+    /// The seed of the optimizer's noise blocks (gradient noise, Langevin noise): one u64 drawn from it.
+    pub const OPTIMIZER_NOISE: u64 = 8;
 }
 
 /// At most this many points are kept in the loss history; beyond it the history is thinned by half and the
@@ -383,8 +385,24 @@ impl Session {
     /// the display options (kept only for [`Session::config`]'s query). Everything else in `config` is ignored
     /// (the session keeps its own weight edits): structural changes need a new session.
     pub fn set_live(&mut self, config: &ValidConfig) {
-        self.trainer
-            .set_optimizer(config.optimizer, &config.hyper, &self.mlp);
+        if Trainer::needs_reference(config.optimizer, &self.mlp) != self.trainer.is_reference() {
+            // The other training path: a fresh trainer from the current parameters.
+            self.trainer.sync(&mut self.mlp);
+            let mut c = (*self.config).clone();
+            c.optimizer = config.optimizer;
+            c.hyper = config.hyper.clone();
+            self.trainer = Trainer::new(
+                &self.mlp,
+                &c,
+                features::apply(&c.features, &self.data.train.x),
+                &self.data.train.y,
+                features::apply(&c.features, &self.data.test.x),
+            );
+        } else {
+            let seed = self.config.seed;
+            self.trainer
+                .set_optimizer(config.optimizer, &config.hyper, &self.mlp, seed);
+        }
         let mut next: Config = (*self.config).clone();
         next.optimizer = config.optimizer;
         next.hyper = config.hyper.clone();

@@ -304,19 +304,15 @@ fn validate_rejects_bad_lists_heads_and_hyperparameters() {
         "momentum",
         &["momentum", "sgd", "lr"],
     );
-    for &opt in OptimizerKind::ALL {
+    for &opt in OptimizerKind::ALL.iter().filter(|o| o.on_networks()) {
         for p in opt.hyperparams() {
             let below = if p.min_inclusive { p.min - 0.01 } else { p.min };
             for v in [below, p.max + 0.01, f64::NAN] {
                 let mut c = Config::default();
                 c.set_optimizer(opt);
                 c.hyper.insert(p.name.into(), v);
-                let range = format!(
-                    "{}{}, {}]",
-                    if p.min_inclusive { '[' } else { '(' },
-                    p.min,
-                    p.max
-                );
+                // Numbers name their interval, choices their keys (the query of a choice is its key).
+                let range = p.allowed();
                 let err = c.validate().expect_err(p.name);
                 assert_names(&err.to_string(), &[p.name, &range, &format!("{v}")]);
                 let msg = only_error(&format!("opt={opt}&{}={v}", p.name), p.name);
@@ -393,7 +389,7 @@ fn context_defaults_single_values_and_the_dataset_head_rule() {
             && c.to_query().contains("&drop=b0.8,b0.5,none&")
     );
     let c = parse("opt=adamw&lr=0.1");
-    assert_eq!(c.hyper.len(), 5);
+    assert_eq!(c.hyper.len(), 5 + saddle_core::optim::SHARED.len());
     assert_eq!(c.hyper["lr"], 0.1);
 
     let msg = only_error("dataset=cubic&head=sigmoid-bce", "head");
@@ -657,6 +653,15 @@ fn extras(c: &mut Config, draws: ExtraDraws) {
     };
 }
 
+/// Whether the optimizer may train this network: not a surfaces-only one, and the natural gradient only on
+/// small networks without bn (the `opt` field's rules).
+fn optimizer_fits(c: &Config) -> bool {
+    let kind = c.optimizer;
+    kind.on_networks()
+        && (!kind.needs_per_sample_grads()
+            || (c.param_count() <= saddle_core::optim::MAX_NATURAL_PARAMS && c.norm == Norm::None))
+}
+
 prop_compose! {
     fn valid_config()(
         base in (0..=MAX_SEED, pick::<DatasetKind>(), 10usize..=2000, 0.0..=1.0f64, 0.1..=0.9f64, 1usize..=2000),
@@ -669,7 +674,9 @@ prop_compose! {
         layers in prop::collection::vec(layer_noise(), hidden.len() + 1),
         hyper in choices.4.hyperparams().iter().map(|p| {
             let lo = if p.min_inclusive { p.min } else { p.min + 1e-12 };
-            (lo..=p.max).prop_map(move |v| (p.name.to_string(), v))
+            // A choice's value is a whole index.
+            let whole = p.is_choice();
+            (lo..=p.max).prop_map(move |v| (p.name.to_string(), if whole { v.round() } else { v }))
         }).collect::<Vec<_>>(),
         draws in extra_draws(),
         reparam in reparam_draws(),
@@ -687,6 +694,9 @@ prop_compose! {
         };
         reparam_fields(&mut c, reparam);
         extras(&mut c, draws);
+        if !optimizer_fits(&c) {
+            c.set_optimizer(OptimizerKind::Sgd);
+        }
         let (test_points, discretize, legend) = display;
         c.display = Display { test_points, discretize, legend };
         c

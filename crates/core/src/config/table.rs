@@ -8,6 +8,8 @@ use super::inputs::{DEL, FEAT, PTS};
 use super::noise::DROP;
 use super::reparam::{MAX_WEIGHT_NOISE, RESCALE};
 use super::{Config, DEFAULT_ACTIVATION, MAX_SEED};
+use crate::mlp::Norm;
+use crate::optim::{OptimizerKind, MAX_NATURAL_PARAMS};
 use crate::registry::Keyed;
 use crate::{Error, Result};
 
@@ -31,6 +33,45 @@ macro_rules! choice {
             reset: |c| c.$($f).+ = Config::default().$($f).+,
         })
     };
+}
+
+/// The optimizer: a registry key that must train networks and fit the network (see [`check_optimizer`]).
+const OPT: Ops = Ops {
+    write: |c| c.optimizer.key().to_string(),
+    read: |f, c, t| {
+        c.optimizer = parse_key(f, t)?;
+        check_optimizer(f, c)
+    },
+    check: check_optimizer,
+    reset: |c| c.optimizer = Config::default().optimizer,
+};
+
+/// Surfaces-only optimizers are rejected, and the natural gradient needs a small network without batch
+/// normalization (its dense Fisher; per-sample gradients are not defined through batch statistics).
+fn check_optimizer(f: &Field, c: &Config) -> Result<()> {
+    let kind = c.optimizer;
+    if !kind.on_networks() {
+        let msg = format!(
+            "{kind} works on 2D surfaces only; allowed for networks: {}",
+            OptimizerKind::network_keys()
+        );
+        return Err(Error::invalid(f.key, msg));
+    }
+    if kind.needs_per_sample_grads() {
+        let n = c.param_count();
+        if n > MAX_NATURAL_PARAMS {
+            let msg = format!(
+                "{kind} solves with the dense Fisher matrix: at most {MAX_NATURAL_PARAMS} parameters, this \
+                 network has {n}"
+            );
+            return Err(Error::invalid(f.key, msg));
+        }
+        if c.norm != Norm::None {
+            let msg = format!("{kind} needs per-sample gradients, which bn=hidden does not have");
+            return Err(Error::invalid(f.key, msg));
+        }
+    }
+    Ok(())
 }
 
 /// Every URL key in query order (the chosen optimizer's hyperparameters follow, in `hyperparams()` order).
@@ -210,8 +251,10 @@ pub static FIELDS: &[Field] = &[
         "Optimizer",
         FieldKind::Choice,
         Some("optimizers"),
-        "The optimizer; its hyperparameters (lr, momentum, ...) follow as keys of their own.",
-        choice!(optimizer),
+        "The optimizer; its hyperparameters (lr, momentum, ...) follow as keys of their own. Only the \
+         optimizers that train networks (the catalog's `network` flag); natural needs at most 300 parameters \
+         and no bn.",
+        Access::Other(OPT),
     ),
     int(
         "batch",

@@ -4,10 +4,12 @@
 //! The chain (which blocks, in which order, with which hyperparameters) comes from [`crate::optim::chain`], so
 //! the catalog stays the one definition of every optimizer; this file only re-states each block's per-element
 //! update for f32 slices (documented on [`Block`]), and the tests pin it to the f64 [`crate::optim::Optimizer`]
-//! for the whole catalog.
+//! for every optimizer it supports. Only elementwise blocks are mirrored ([`Optimizer32::supports`]): those
+//! that need a whole-vector norm, the layout, curvature or per-sample gradients train on the f64 path.
 
 use super::simd::F32x4;
 use crate::optim::{chain, Block, Hyper, OptimizerKind};
+use crate::rng::{normal, seeded, Rng};
 
 /// The f32 state of one block (one entry per parameter), mirroring [`crate::optim::BlockState`].
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +26,8 @@ enum State {
         v: Vec<f32>,
         count: u64,
     },
+    /// The generator of a noise block (seeded as the f64 optimizer's: `seeded(seed, block index)`).
+    Noise(Rng),
 }
 
 impl State {
@@ -34,15 +38,33 @@ impl State {
                 initial_accumulator,
                 ..
             } => State::Squares(vec![initial_accumulator as f32; n]),
-            Block::ScaleByRms { .. } => State::Squares(vec![0.0; n]),
+            Block::ScaleByRms { .. } | Block::ScaleByMeanSquare => State::Squares(vec![0.0; n]),
             Block::ScaleByAdam { .. } => State::Adam {
                 m: vec![0.0; n],
                 v: vec![0.0; n],
                 count: 0,
             },
-            Block::AddDecayedWeights { .. } | Block::ScaleByLr { .. } => State::Empty,
+            Block::AddGradientNoise { .. } | Block::ScaleByLr { .. } => State::Noise(seeded(0, 0)),
+            _ => State::Empty,
         }
     }
+}
+
+/// Whether the f32 mirror implements this block (the elementwise ones).
+fn mirrored(block: &Block) -> bool {
+    matches!(
+        block,
+        Block::Trace { .. }
+            | Block::ScaleByRss { .. }
+            | Block::ScaleByMeanSquare
+            | Block::ScaleByRms { .. }
+            | Block::ScaleByAdam { .. }
+            | Block::AddDecayedWeights { .. }
+            | Block::Sign
+            | Block::PNorm { .. }
+            | Block::AddGradientNoise { .. }
+            | Block::ScaleByLr { .. }
+    )
 }
 
 /// Elements per chunk of [`Optimizer32::propose`]: every block runs over one chunk (gradient, states and
@@ -57,6 +79,8 @@ pub struct Optimizer32 {
     states: Vec<State>,
     /// This step's constants per block (kept to avoid an allocation per step).
     steps: Vec<Step>,
+    /// Updates applied so far (the t of schedules, gradient noise and the notes' Adagrad).
+    count: u64,
 }
 
 /// A block's per-step constants (Adam's bias corrections for this t, f32 hyperparameters).
@@ -68,6 +92,17 @@ enum Step {
     },
     Rss {
         eps: f32,
+    },
+    MeanSquare {
+        inv_t: f32,
+        decay: f32,
+    },
+    Sign,
+    PNorm {
+        power: f32,
+    },
+    Noise {
+        sigma: f64,
     },
     Rms {
         rho: f32,
@@ -85,7 +120,10 @@ enum Step {
     },
     Lr {
         scale: f32,
+        sigma: f64,
     },
+    /// A block the mirror does not implement (never built: see [`Optimizer32::supports`]).
+    Unsupported,
 }
 
 impl Optimizer32 {
@@ -98,7 +136,28 @@ impl Optimizer32 {
             blocks,
             states,
             steps: Vec::new(),
+            count: 0,
         }
+        .with_seed(0)
+    }
+
+    /// Whether the f32 mirror implements every block of `kind`'s chain (all elementwise: SGD, momentum,
+    /// Nesterov, the Adagrads, RMSProp, Adam(W), sign, p-norm, with any schedule and noise). The others —
+    /// normalized gradients, LARS, Path-SGD, the natural gradient and the surface-only methods — need the
+    /// whole gradient, the layout, curvature or per-sample gradients, and train on the f64 reference path.
+    pub fn supports(kind: OptimizerKind) -> bool {
+        chain(kind, &Hyper::new()).iter().all(mirrored)
+    }
+
+    /// Seeds the noise blocks exactly as [`crate::optim::Optimizer::with_seed`] does, so both paths draw the
+    /// same noise.
+    pub fn with_seed(mut self, seed: u64) -> Optimizer32 {
+        for (i, state) in self.states.iter_mut().enumerate() {
+            if let State::Noise(rng) = state {
+                *rng = seeded(seed, i as u64);
+            }
+        }
+        self
     }
 
     /// The optimizer's kind.
@@ -131,8 +190,9 @@ impl Optimizer32 {
             if !fits(block, state, n) {
                 *state = State::new(block, n);
             }
-            self.steps.push(prepare(block, state));
+            self.steps.push(prepare(block, state, self.count));
         }
+        self.count += 1;
         let mut finite = true;
         for begin in (0..n).step_by(CHUNK) {
             let range = begin..(begin + CHUNK).min(n);
@@ -146,8 +206,8 @@ impl Optimizer32 {
     }
 }
 
-/// A block's constants for this step; Adam's update count advances here (once per step).
-fn prepare(block: &Block, state: &mut State) -> Step {
+/// A block's constants for update `t` (0-based); Adam's update count advances here (once per step).
+fn prepare(block: &Block, state: &mut State, t: u64) -> Step {
     match *block {
         Block::Trace { momentum, nesterov } => Step::Trace {
             mu: momentum as f32,
@@ -177,7 +237,50 @@ fn prepare(block: &Block, state: &mut State) -> Step {
         Block::AddDecayedWeights { weight_decay } => Step::Decay {
             wd: weight_decay as f32,
         },
-        Block::ScaleByLr { lr } => Step::Lr { scale: -lr as f32 },
+        Block::ScaleByMeanSquare => {
+            let t = (t + 1) as f64;
+            Step::MeanSquare {
+                inv_t: (1.0 / t) as f32,
+                decay: (1.0 / t.sqrt()) as f32,
+            }
+        }
+        Block::Sign => Step::Sign,
+        Block::PNorm { p } => Step::PNorm {
+            power: (1.0 / (p - 1.0)) as f32,
+        },
+        Block::AddGradientNoise { eta, gamma } => Step::Noise {
+            sigma: if eta > 0.0 {
+                crate::optim::gradient_noise_sigma(eta, gamma, t)
+            } else {
+                0.0
+            },
+        },
+        Block::ScaleByLr {
+            lr,
+            schedule,
+            temperature,
+        } => {
+            let lr_t = lr * schedule.multiplier(t);
+            let sigma = if temperature > 0.0 && lr_t > 0.0 {
+                (2.0 * lr_t * temperature).sqrt()
+            } else {
+                0.0
+            };
+            Step::Lr {
+                scale: -lr_t as f32,
+                sigma,
+            }
+        }
+        _ => Step::Unsupported,
+    }
+}
+
+/// `x += σ ξ` with ξ ~ N(0, 1) drawn in index order (the f64 draw rounded once).
+fn add_noise(u: &mut [f32], rng: &mut Rng, sigma: f64) {
+    if sigma > 0.0 {
+        for x in u.iter_mut() {
+            *x += (sigma * normal(rng)) as f32;
+        }
     }
 }
 
@@ -235,11 +338,36 @@ fn run(step: Step, state: &mut State, range: std::ops::Range<usize>, u: &mut [f3
                 *ui += wd * pi;
             }
         }
-        (Step::Lr { scale }, State::Empty) => {
-            // u ← −lr · u.
+        (Step::MeanSquare { inv_t, decay }, State::Squares(s)) => {
+            // s ← s + u²; u ← (1/√t) u / √(s / t), 0 / 0 := 0.
+            lanes2(u, &mut s[range], |u, s| {
+                let s = (s + u * u).flush_subnormal();
+                (u.div_or_zero((s * splat(inv_t)).sqrt()) * splat(decay), s)
+            });
+        }
+        (Step::Sign, State::Empty) => {
+            // u ← sign(u), sign(0) = 0.
+            for x in u.iter_mut() {
+                *x = if *x == 0.0 { 0.0 } else { x.signum() };
+            }
+        }
+        (Step::PNorm { power }, State::Empty) => {
+            // u ← sign(u) |u|^{1/(p−1)}.
+            for x in u.iter_mut() {
+                *x = if *x == 0.0 {
+                    0.0
+                } else {
+                    x.signum() * x.abs().powf(power)
+                };
+            }
+        }
+        (Step::Noise { sigma }, State::Noise(rng)) => add_noise(u, rng, sigma),
+        (Step::Lr { scale, sigma }, State::Noise(rng)) => {
+            // u ← −lrₜ · u + √(2 lrₜ T) ξ.
             for ui in u.iter_mut() {
                 *ui *= scale;
             }
+            add_noise(u, rng, sigma);
         }
         // Unreachable: `propose` made every state fit its block.
         _ => {}
@@ -322,9 +450,13 @@ fn lanes3(
 fn fits(block: &Block, state: &State, n: usize) -> bool {
     match (block, state) {
         (Block::Trace { .. }, State::Trace(v)) => v.len() == n,
-        (Block::ScaleByRss { .. } | Block::ScaleByRms { .. }, State::Squares(s)) => s.len() == n,
+        (
+            Block::ScaleByRss { .. } | Block::ScaleByRms { .. } | Block::ScaleByMeanSquare,
+            State::Squares(s),
+        ) => s.len() == n,
         (Block::ScaleByAdam { .. }, State::Adam { m, v, .. }) => m.len() == n && v.len() == n,
-        (Block::AddDecayedWeights { .. } | Block::ScaleByLr { .. }, State::Empty) => true,
+        (Block::AddGradientNoise { .. } | Block::ScaleByLr { .. }, State::Noise(_)) => true,
+        (_, State::Empty) => matches!(State::new(block, 0), State::Empty),
         _ => false,
     }
 }
@@ -341,7 +473,10 @@ mod tests {
     fn every_catalog_optimizer_matches_the_f64_chain() {
         // 1100 parameters: two full chunks and a ragged one with a ragged lane tail.
         let n = 1100 + 3;
-        for &kind in OptimizerKind::ALL {
+        for &kind in OptimizerKind::ALL
+            .iter()
+            .filter(|&&k| Optimizer32::supports(k))
+        {
             let hyper = Hyper::from([("lr".to_string(), 0.05)]);
             let mut reference = Optimizer::new(kind, &hyper, n);
             let mut fast = Optimizer32::new(kind, &hyper, n);
@@ -398,7 +533,7 @@ mod tests {
                 let values: Vec<f32> = match state {
                     State::Adam { m, v, .. } => m.iter().chain(v).copied().collect(),
                     State::Trace(v) | State::Squares(v) => v.clone(),
-                    State::Empty => Vec::new(),
+                    State::Empty | State::Noise(_) => Vec::new(),
                 };
                 assert!(
                     values.iter().all(|x| !x.is_subnormal()),

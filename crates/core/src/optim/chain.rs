@@ -13,6 +13,7 @@ pub struct Optimizer {
     states: Vec<BlockState>,
     layout: Layout,
     steps: u64,
+    seed: u64,
 }
 
 impl Optimizer {
@@ -27,7 +28,27 @@ impl Optimizer {
             states,
             layout: Layout::flat(n_params),
             steps: 0,
+            seed: 0,
         }
+        .with_seed(0)
+    }
+
+    /// Seeds the generators of the noise blocks (gradient noise, Langevin noise): block i draws from
+    /// `rng::seeded(seed, i)`, so the same seed gives the same noise on every machine. `new` uses seed 0.
+    /// Restarts the noise sequences; call it before the first update.
+    pub fn with_seed(mut self, seed: u64) -> Optimizer {
+        self.seed = seed;
+        for (i, state) in self.states.iter_mut().enumerate() {
+            if let BlockState::Noise { rng } = state {
+                *rng = crate::rng::seeded(seed, i as u64);
+            }
+        }
+        self
+    }
+
+    /// The seed of the noise blocks ([`Optimizer::with_seed`]).
+    pub fn seed(&self) -> u64 {
+        self.seed
     }
 
     /// Sets the parameter grouping read by per-layer blocks (e.g. `Layout::mlp(&mlp.widths())`).
@@ -52,10 +73,33 @@ impl Optimizer {
         params: &Vector,
         hessian: Option<&Matrix>,
     ) -> Vector {
+        self.update_with(grad, params, hessian, None)
+    }
+
+    /// [`Optimizer::update`] with the minibatch's per-sample gradients (P × B, one column per sample), for
+    /// the natural gradient ([`OptimizerKind::needs_per_sample_grads`]); other blocks ignore them.
+    pub fn update_with_per_sample_grads(
+        &mut self,
+        grad: &Vector,
+        params: &Vector,
+        per_sample_grads: Option<&Matrix>,
+    ) -> Vector {
+        self.update_with(grad, params, None, per_sample_grads)
+    }
+
+    fn update_with(
+        &mut self,
+        grad: &Vector,
+        params: &Vector,
+        hessian: Option<&Matrix>,
+        per_sample_grads: Option<&Matrix>,
+    ) -> Vector {
         let ctx = Ctx {
             params,
             layout: &self.layout,
             hessian,
+            per_sample_grads,
+            step: self.steps,
         };
         let mut u = grad.clone();
         for (block, state) in self.blocks.iter().zip(self.states.iter_mut()) {
@@ -69,8 +113,8 @@ impl Optimizer {
     /// Names missing from `hyper` return to their defaults.
     pub fn set_hyper(&mut self, hyper: &Hyper) {
         self.blocks = chain(self.kind, hyper);
-        // The catalog's block sequence depends only on the kind, so states still fit; a mismatch (never
-        // expected) is repaired lazily by `Block::update`.
+        // The catalog's block sequence depends only on the kind, so states (and the noise generators) still
+        // fit; a mismatch (never expected) is repaired lazily by `Block::update`.
     }
 
     /// Number of `update` calls so far.

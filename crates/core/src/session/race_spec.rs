@@ -96,7 +96,7 @@ pub fn racers_token(racers: &[Racer]) -> String {
             for p in r.optimizer.hyperparams() {
                 let v = hyper_value(r.optimizer, &r.hyper, p.name);
                 if v != p.default {
-                    t.push_str(&format!("/{}:{v}", p.name));
+                    t.push_str(&format!("/{}:{}", p.name, p.format(v)));
                 }
             }
             t
@@ -116,12 +116,12 @@ fn parse_racer(i: usize, token: &str, base: &Config) -> (Option<Racer>, Vec<Erro
     let mut errors = Vec::new();
     let mut parts = token.split('/');
     let key = parts.next().unwrap_or_default().trim();
-    let Some(kind) = OptimizerKind::from_key(key) else {
+    let Some(kind) = OptimizerKind::from_key(key).filter(|k| k.on_networks()) else {
         let msg = format!(
-            "racer {}: unknown optimizer \"{}\"; allowed: {}",
+            "racer {}: unknown or surfaces-only optimizer \"{}\"; allowed: {}",
             i + 1,
             key.chars().take(40).collect::<String>(),
-            OptimizerKind::keys_joined()
+            OptimizerKind::network_keys()
         );
         return (None, vec![racers_error(msg)]);
     };
@@ -136,7 +136,7 @@ fn parse_racer(i: usize, token: &str, base: &Config) -> (Option<Racer>, Vec<Erro
             continue;
         };
         let name = name.trim();
-        if !kind.hyperparams().iter().any(|p| p.name == name) {
+        let Some(p) = kind.hyperparams().iter().find(|p| p.name == name) else {
             let names: Vec<&str> = kind.hyperparams().iter().map(|p| p.name).collect();
             let msg = format!(
                 "racer {} ({kind}): \"{name}\" is not a hyperparameter of {kind}; allowed: {}",
@@ -145,14 +145,13 @@ fn parse_racer(i: usize, token: &str, base: &Config) -> (Option<Racer>, Vec<Erro
             );
             errors.push(racers_error(msg));
             continue;
-        }
-        let Ok(v) = value.trim().parse::<f64>() else {
-            let msg = format!(
-                "racer {} ({kind}): {name}: \"{value}\" is not a number",
-                i + 1
-            );
-            errors.push(racers_error(msg));
-            continue;
+        };
+        let v = match p.parse(value) {
+            Ok(v) => v,
+            Err(e) => {
+                errors.push(racers_error(format!("racer {} ({kind}): {e}", i + 1)));
+                continue;
+            }
         };
         // The range check is the config's own (the same message as the Playground's field).
         let mut c = base.clone();

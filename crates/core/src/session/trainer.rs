@@ -1,10 +1,12 @@
 //! The two training paths behind one small enum: the f32 fast net ([`Net`]), and the f64 reference model with
-//! the f64 [`Optimizer`] for what the fast net does not know (batch normalization). Both take the session's
+//! the f64 [`Optimizer`] for what the fast net does not know (batch normalization, and the optimizers whose
+//! blocks [`Optimizer32`] does not mirror: normalized gradients, LARS, Path-SGD, the natural gradient, which
+//! also gets the minibatch's per-sample gradients here). Both take the session's
 //! minibatch indices, dropout masks from its mask stream and weight noise from its weight-noise stream, so
 //! batching, recording, stopping and edits stay in `session.rs`.
 
 use crate::config::Config;
-use crate::dropout::sample_masks;
+use crate::dropout::{sample_masks, Masks};
 use crate::fast::{Net, Objective, Optimizer32};
 use crate::mlp::Mlp;
 use crate::optim::{Hyper, Optimizer, OptimizerKind};
@@ -58,8 +60,15 @@ pub(super) struct Reference {
 }
 
 impl Trainer {
-    /// The fast trainer unless `mlp` has normalization layers. `train_x`, `test_x` are network inputs
-    /// (features × n), `train_y` the training targets.
+    /// Whether `kind` on `mlp` trains on the f64 reference path: with normalization layers, or when the f32
+    /// optimizer does not mirror `kind` ([`Optimizer32::supports`]).
+    pub fn needs_reference(kind: OptimizerKind, mlp: &Mlp) -> bool {
+        mlp.has_batch_norm() || !Optimizer32::supports(kind)
+    }
+
+    /// The fast trainer unless [`Trainer::needs_reference`]. `train_x`, `test_x` are network inputs
+    /// (features × n), `train_y` the training targets. The optimizer's noise is seeded from the config seed
+    /// ([`optimizer_seed`]).
     pub fn new(
         mlp: &Mlp,
         config: &Config,
@@ -68,9 +77,11 @@ impl Trainer {
         test_x: Matrix,
     ) -> Trainer {
         let n = mlp.param_count();
-        if mlp.has_batch_norm() {
-            let optimizer =
-                Optimizer::new(config.optimizer, &config.hyper, n).with_layout(mlp.layout());
+        let seed = optimizer_seed(config.seed);
+        if Self::needs_reference(config.optimizer, mlp) {
+            let optimizer = Optimizer::new(config.optimizer, &config.hyper, n)
+                .with_layout(mlp.layout())
+                .with_seed(seed);
             return Trainer::Reference(Box::new(Reference {
                 optimizer,
                 train_x,
@@ -81,7 +92,7 @@ impl Trainer {
         let f32s = |m: &Matrix| m.iter().map(|&v| v as f32).collect::<Vec<f32>>();
         Trainer::Fast(Box::new(Fast {
             net: Net::from_mlp(mlp, Objective::Head(mlp.head)),
-            optimizer: Optimizer32::new(config.optimizer, &config.hyper, n),
+            optimizer: Optimizer32::new(config.optimizer, &config.hyper, n).with_seed(seed),
             train_x: f32s(&train_x),
             train_y: f32s(train_y),
             test_x: f32s(&test_x),
@@ -155,15 +166,21 @@ impl Trainer {
         }
     }
 
-    /// New hyperparameters for the same optimizer (state kept), or a fresh optimizer of another kind.
-    pub fn set_optimizer(&mut self, kind: OptimizerKind, hyper: &Hyper, mlp: &Mlp) {
+    /// New hyperparameters for the same optimizer (state kept), or a fresh optimizer of another kind (seeded
+    /// from `seed`, the config seed). The caller makes a new trainer instead when the path changes
+    /// ([`Trainer::needs_reference`]).
+    pub fn set_optimizer(&mut self, kind: OptimizerKind, hyper: &Hyper, mlp: &Mlp, seed: u64) {
+        let n = mlp.param_count();
         match self {
             Trainer::Fast(f) if f.optimizer.kind() == kind => f.optimizer.set_hyper(hyper),
-            Trainer::Fast(f) => f.optimizer = Optimizer32::new(kind, hyper, mlp.param_count()),
+            Trainer::Fast(f) => {
+                f.optimizer = Optimizer32::new(kind, hyper, n).with_seed(optimizer_seed(seed));
+            }
             Trainer::Reference(r) if r.optimizer.kind() == kind => r.optimizer.set_hyper(hyper),
             Trainer::Reference(r) => {
-                r.optimizer =
-                    Optimizer::new(kind, hyper, mlp.param_count()).with_layout(mlp.layout());
+                r.optimizer = Optimizer::new(kind, hyper, n)
+                    .with_layout(mlp.layout())
+                    .with_seed(optimizer_seed(seed));
             }
         }
     }
@@ -210,21 +227,28 @@ impl Reference {
         let masks = sample_masks(&cfg.dropout, &mlp.widths(), idx.len(), rngs.masks);
         let theta = mlp.params();
         let sigma = cfg.weight_noise;
-        let pass =
-            |net: &Mlp| net.train_pass(&x, &y, &cfg.dropout, &masks, cfg.regularizer, cfg.lambda);
-        let (lg, moments) = if sigma > 0.0 {
+        let noisy = (sigma > 0.0).then(|| {
             let mut noisy = mlp.clone();
             let mut p = theta.clone();
             weight_noise::perturb(p.iter_mut(), sigma, rngs.weight_noise);
             noisy.set_params(&p);
-            pass(&noisy)
-        } else {
-            pass(mlp)
-        };
+            noisy
+        });
+        let net: &Mlp = noisy.as_ref().unwrap_or(mlp);
+        let (lg, moments) =
+            net.train_pass(&x, &y, &cfg.dropout, &masks, cfg.regularizer, cfg.lambda);
         if !lg.total().is_finite() {
             return false;
         }
-        let next: Vector = &theta + self.optimizer.update(&lg.grad, &theta);
+        let per_sample = self
+            .optimizer
+            .kind()
+            .needs_per_sample_grads()
+            .then(|| per_sample_grads(net, &x, &y, cfg, &masks));
+        let step =
+            self.optimizer
+                .update_with_per_sample_grads(&lg.grad, &theta, per_sample.as_ref());
+        let next: Vector = &theta + step;
         if !next.iter().all(|v| v.is_finite()) {
             return false;
         }
@@ -232,6 +256,35 @@ impl Reference {
         mlp.update_running_stats(&moments);
         true
     }
+}
+
+/// The seed of the optimizer's noise blocks for a config seed: a draw from its own stream
+/// ([`super::stream::OPTIMIZER_NOISE`]), so the other streams and existing runs are untouched.
+pub(super) fn optimizer_seed(seed: u64) -> u64 {
+    use rand::RngExt;
+    crate::rng::seeded(seed, super::stream::OPTIMIZER_NOISE).random::<u64>()
+}
+
+/// The gradient of every sample of the batch on its own (P × B, one column each, same masks and penalty),
+/// for the natural gradient's Fisher. B single-column passes: affordable for the small networks it allows.
+fn per_sample_grads(net: &Mlp, x: &Matrix, y: &Matrix, cfg: &Config, masks: &Masks) -> Matrix {
+    let mut g = Matrix::zeros(net.param_count(), x.ncols());
+    for j in 0..x.ncols() {
+        let col_masks: Masks = masks
+            .iter()
+            .map(|m| m.as_ref().map(|m| m.columns(j, 1).into_owned()))
+            .collect();
+        let one = net.loss_and_grad(
+            &x.columns(j, 1).into_owned(),
+            &y.columns(j, 1).into_owned(),
+            &cfg.dropout,
+            &col_masks,
+            cfg.regularizer,
+            cfg.lambda,
+        );
+        g.set_column(j, &one.grad);
+    }
+    g
 }
 
 /// The W and b entries of `mlp` in flat order (what the f32 net holds).
