@@ -470,16 +470,54 @@ mod tests {
     use crate::Vector;
 
     #[test]
+    fn supported_kinds_are_the_elementwise_ones() {
+        let fast: Vec<&str> = OptimizerKind::ALL
+            .iter()
+            .filter(|&&k| Optimizer32::supports(k))
+            .map(|k| k.key())
+            .collect();
+        assert_eq!(
+            fast,
+            [
+                "sgd",
+                "momentum",
+                "nesterov",
+                "adagrad",
+                "rmsprop",
+                "adam",
+                "adamw",
+                "adagrad-notes",
+                "sign",
+                "pnorm"
+            ]
+        );
+    }
+
+    #[test]
     fn every_catalog_optimizer_matches_the_f64_chain() {
+        // Plain, and with a cosine schedule, gradient noise and Langevin noise from the same seed.
+        let noisy = [
+            ("schedule", 3.0),
+            ("horizon", 5.0),
+            ("grad_noise", 0.01),
+            ("temperature", 0.001),
+        ];
+        for extra in [&[][..], &noisy[..]] {
+            matches_the_f64_chain(extra);
+        }
+    }
+
+    fn matches_the_f64_chain(extra: &[(&str, f64)]) {
         // 1100 parameters: two full chunks and a ragged one with a ragged lane tail.
         let n = 1100 + 3;
         for &kind in OptimizerKind::ALL
             .iter()
             .filter(|&&k| Optimizer32::supports(k))
         {
-            let hyper = Hyper::from([("lr".to_string(), 0.05)]);
-            let mut reference = Optimizer::new(kind, &hyper, n);
-            let mut fast = Optimizer32::new(kind, &hyper, n);
+            let mut hyper = Hyper::from([("lr".to_string(), 0.05)]);
+            hyper.extend(extra.iter().map(|&(k, v)| (k.to_string(), v)));
+            let mut reference = Optimizer::new(kind, &hyper, n).with_seed(9);
+            let mut fast = Optimizer32::new(kind, &hyper, n).with_seed(9);
             let mut rng = seeded(5, kind as u64);
             let mut params: Vec<f32> = (0..n).map(|_| (uniform(&mut rng) - 0.5) as f32).collect();
             for step in 0..6 {
