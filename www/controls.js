@@ -179,7 +179,9 @@ export class ConfigForm {
   }
 
   #scalarRow(f) {
-    const list = f.choices ? this.cat[f.choices] : null;
+    // The optimizer select offers only the optimizers that train networks (the catalog's `network` flag).
+    const list = f.choices === 'optimizers' ? this.cat.optimizers.filter((o) => o.network !== false)
+      : f.choices ? this.cat[f.choices] : null;
     const control = f.kind === 'choice' && Array.isArray(list) ? selectInput(list) :
       (f.kind === 'int' || f.kind === 'float') ? numberInput({ kind: f.kind, min: f.min, max: f.max }) :
         h('input', { type: 'text', autocomplete: 'off', spellcheck: 'false' });
@@ -401,10 +403,13 @@ export class ConfigForm {
     if (this.hyperShape !== shape) {
       this.hyperShape = shape;
       this.hyperBox.replaceChildren(...hps.map((hp) => {
-        const input = numberInput({ kind: 'float', min: hp.min, max: hp.max });
+        // Choice-valued hyperparameters (the lr schedule) are selects of their keys; the rest numbers.
+        const choice = hp.choices?.length > 0;
+        const input = choice ? selectInput(hp.choices.map((key) => ({ key }))) : numberInput({ kind: 'float', min: hp.min, max: hp.max });
         input.addEventListener('change', () => { this.model.values[hp.name] = input.value; this.onChange(hp.name); });
-        return fieldRow({ key: hp.name, id: `field-${hp.name}`, label: hp.label || hp.name,
-          doc: rangeDoc(`${hp.doc || ''} Default ${hp.default}.`, hp.min, hp.max, hp.minInclusive !== false), control: input });
+        const doc = choice ? `${hp.doc || ''} Default ${hp.default}.` :
+          rangeDoc(`${hp.doc || ''} Default ${hp.default}.`, hp.min, hp.max, hp.minInclusive !== false);
+        return fieldRow({ key: hp.name, id: `field-${hp.name}`, label: hp.label || hp.name, doc, control: input });
       }));
     }
     for (const hp of hps) setValue(this.hyperBox.querySelector(`#field-${CSS.escape(hp.name)}`), this.model.values[hp.name] ?? String(hp.default));

@@ -201,7 +201,7 @@ export class RaceForm {
     const add = h('button', { type: 'button', id: 'race-add', class: 'secondary', disabled: this.racers.length >= max,
       onclick: () => {
         const used = new Set(this.racers.map((r) => r.kind));
-        const next = this.cat.optimizers.find((o) => !used.has(o.key)) || this.cat.optimizers[0];
+        const next = this.#optimizers().find((o) => !used.has(o.key)) || this.#optimizers()[0];
         this.racers.push({ kind: next.key, hyper: {} });
         this.#changed();
       } }, '+ Add optimizer');
@@ -213,13 +213,20 @@ export class RaceForm {
       list, add, note);
   }
 
+  /** The optimizers that train networks (the catalog's `network` flag). */
+  #optimizers() {
+    return this.cat.optimizers.filter((o) => o.network !== false);
+  }
+
   #racerRow(r, i) {
     const opt = this.cat.optimizers.find((o) => o.key === r.kind) || this.cat.optimizers[0];
     const swatch = h('span', { class: 'race-swatch', dataset: { racer: String(i) }, 'aria-hidden': 'true' });
     const kind = h('select', { id: `race-kind-${i}`, 'aria-label': `Racer ${i + 1} optimizer`,
       onchange: (e) => { this.racers[i] = { kind: e.target.value, hyper: {} }; this.#changed(); } },
-    this.cat.optimizers.map((o) => h('option', { value: o.key, title: o.doc, selected: o.key === opt.key }, o.label)));
-    const params = opt.hyperparams.map((p) => h('label', { class: 'race-hyper', title: p.doc },
+    this.#optimizers().map((o) => h('option', { value: o.key, title: o.doc, selected: o.key === opt.key }, o.label)));
+    // The shared schedule and noise hyperparameters (omitDefault) stay out of the compact racer rows; a racer
+    // token from a link keeps them.
+    const params = opt.hyperparams.filter((p) => !p.omitDefault).map((p) => h('label', { class: 'race-hyper', title: p.doc },
       h('span', {}, p.name),
       h('input', { type: 'number', step: 'any', id: `race-${i}-${p.name}`, 'aria-label': `Racer ${i + 1} ${p.label}`,
         value: r.hyper[p.name] ?? String(p.default),

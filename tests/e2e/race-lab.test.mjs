@@ -89,7 +89,7 @@ test('a bad racer in the URL is reported naming the field, and the lab still run
   const { page } = await openPlayground(env.browser, env.server, 'lab=race&racers=sgd,warp/lr:2');
   try {
     const banner = await page.textContent('#error-banner');
-    assert.match(banner, /racers: racer 2: unknown optimizer "warp"/);
+    assert.match(banner, /racers: racer 2: unknown or surfaces-only optimizer "warp"/);
     const s = await raceStats(page);
     assert.equal(s.racers.length, 1);
     assert.match(await page.evaluate(() => location.hash), /^#lab=race&mode=race&racers=sgd&/);
