@@ -13,7 +13,7 @@ const env = useBrowser();
 
 const RACE = 'lab=race&mode=race&racers=sgd,momentum,adam&n=200&hidden=6,4';
 const SIX = 'lab=race&mode=race&racers=sgd,momentum,nesterov,adagrad,rmsprop,adam&n=400&hidden=8,8&act=relu';
-const RESCALE = 'lab=race&mode=rescale&racers=sgd,adam&rescale=4&act=relu&hidden=8,8&n=200';
+const RESCALE = 'lab=race&mode=rescale&racers=sgd,adam,path-sgd&rescale=4&act=relu&hidden=8,8&n=200';
 const BN = 'lab=race&mode=bn&racers=sgd&bn=hidden&rescale=4&hidden=8,8&n=200';
 
 /** The race's stats (stepNow(0) pauses and takes no step). */
@@ -139,7 +139,7 @@ test('no main-thread task over 50 ms while six racers run', { timeout: 90_000 },
   }
 });
 
-test('the rescaling view: same function (max |Δf| < 1e-9), different gradients, curves that part for SGD', { timeout: 60_000 }, async () => {
+test('the rescaling view: same function (max |Δf| < 1e-9), different gradients, curves that part for SGD and coincide for Path-SGD', { timeout: 60_000 }, async () => {
   const { page, errors } = await openPlayground(env.browser, env.server, RESCALE);
   try {
     const df = Number(await page.textContent('#race-max-df'));
@@ -147,11 +147,15 @@ test('the rescaling view: same function (max |Δf| < 1e-9), different gradients,
     const report = await page.textContent('#race-report');
     assert.match(report, /‖∂L\/∂W‖/);
     const s0 = await raceStats(page);
-    assert.equal(s0.racers.length, 4);
+    assert.equal(s0.racers.length, 6);
     assert.ok(Math.abs(s0.racers[0].trainLoss - s0.racers[1].trainLoss) < 1e-9, 'same function at step 0');
     const s = await stepRace(page, 300);
     const sgdGap = Math.abs(s.racers[0].trainLoss - s.racers[1].trainLoss);
     assert.ok(sgdGap > 1e-4, `SGD on the rescaled network trains differently: ${sgdGap}`);
+    // Path-SGD (racers 4 and 5) is rescaling-invariant: the same losses up to round-off after 300 steps.
+    const pathGap = Math.abs(s.racers[4].trainLoss - s.racers[5].trainLoss);
+    assert.ok(pathGap < 1e-9 * Math.max(1, s.racers[4].trainLoss), `Path-SGD curves coincide: ${pathGap}`);
+    assert.ok(s.racers[4].trainLoss < s0.racers[4].trainLoss, 'Path-SGD trains');
     assert.ok((await canvasStats(page, '#race-loss')).inkedFraction > 0.02);
     // Switching the view from the toolbar rewrites the hash.
     await page.click('#race-mode-bn');

@@ -48,7 +48,11 @@ impl RaceMode {
                 OptimizerKind::Momentum,
                 OptimizerKind::Adam,
             ],
-            RaceMode::Rescale => &[OptimizerKind::Sgd, OptimizerKind::Adam],
+            RaceMode::Rescale => &[
+                OptimizerKind::Sgd,
+                OptimizerKind::Adam,
+                OptimizerKind::PathSgd,
+            ],
             RaceMode::Norm => &[OptimizerKind::Sgd],
         };
         kinds.iter().map(|&k| Racer::with_defaults(k)).collect()
