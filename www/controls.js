@@ -10,7 +10,8 @@
 // weight edits, the frozen weights and the features the new set cannot use; a new network shape (hidden layers,
 // widths, features, normalization) drops the weight edits and the frozen weights, which would no longer fit.
 
-import { h, fieldRow, errorSlot, numberInput, selectInput, setOptions } from './dom.js';
+import { h, fieldRow, errorSlot, numberInput, selectInput, setOptions, rangeDoc } from './dom.js';
+import { hyperRows, updateHyperVisibility } from './hyper-form.js';
 import { splitQuery, joinQuery, splitList, parseNoiseItem, formatNoiseItem } from './query.js';
 import { FeatureToggles, StopControl, RescaleControl, featureFits, setValue } from './form-extras.js';
 
@@ -402,17 +403,10 @@ export class ConfigForm {
     const shape = hps.map((hp) => hp.name).join(',');
     if (this.hyperShape !== shape) {
       this.hyperShape = shape;
-      this.hyperBox.replaceChildren(...hps.map((hp) => {
-        // Choice-valued hyperparameters (the lr schedule) are selects of their keys; the rest numbers.
-        const choice = hp.choices?.length > 0;
-        const input = choice ? selectInput(hp.choices.map((key) => ({ key }))) : numberInput({ kind: 'float', min: hp.min, max: hp.max });
-        input.addEventListener('change', () => { this.model.values[hp.name] = input.value; this.onChange(hp.name); });
-        const doc = choice ? `${hp.doc || ''} Default ${hp.default}.` :
-          rangeDoc(`${hp.doc || ''} Default ${hp.default}.`, hp.min, hp.max, hp.minInclusive !== false);
-        return fieldRow({ key: hp.name, id: `field-${hp.name}`, label: hp.label || hp.name, doc, control: input });
-      }));
+      this.hyperBox.replaceChildren(...hyperRows(hps, (name, value) => { this.model.values[name] = value; this.onChange(name); }));
     }
     for (const hp of hps) setValue(this.hyperBox.querySelector(`#field-${CSS.escape(hp.name)}`), this.model.values[hp.name] ?? String(hp.default));
+    updateHyperVisibility(this.hyperBox, hps, this.model.values);
   }
 
   /** Push the model into the controls, rebuilding the dynamic parts; keeps keyboard focus on the same id. */
@@ -455,14 +449,4 @@ export class ConfigForm {
       if (again && again !== document.activeElement) again.focus();
     }
   }
-}
-
-/** "doc Range [a, b]." for tooltips. */
-function rangeDoc(doc, min, max, minInclusive) {
-  const hasMin = Number.isFinite(min);
-  const hasMax = Number.isFinite(max);
-  if (!hasMin && !hasMax) return doc || '';
-  const lo = hasMin ? `${minInclusive ? '[' : '('}${min}` : '(−∞';
-  const hi = hasMax ? `${max}]` : '∞)';
-  return `${doc || ''} Range ${lo}, ${hi}.`.trim();
 }

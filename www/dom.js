@@ -99,3 +99,13 @@ export function messageOf(e) {
     return String(e);
   }
 }
+
+/** "doc Range [a, b]." for tooltips. */
+export function rangeDoc(doc, min, max, minInclusive) {
+  const hasMin = Number.isFinite(min);
+  const hasMax = Number.isFinite(max);
+  if (!hasMin && !hasMax) return doc || '';
+  const lo = hasMin ? `${minInclusive ? '[' : '('}${min}` : '(−∞';
+  const hi = hasMax ? `${max}]` : '∞)';
+  return `${doc || ''} Range ${lo}, ${hi}.`.trim();
+}
