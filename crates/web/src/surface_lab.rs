@@ -2,9 +2,8 @@
 //! [`SurfaceSpec`] query (the lab's URL state): stepping, stats as JSON, the contour plot with trajectories,
 //! the f-against-step chart and the click → (x, y) mapping. Nothing here panics on user input.
 
-use saddle_core::optim::OptimizerKind;
 use saddle_core::registry::Keyed;
-use saddle_core::session::MAX_RACERS;
+use saddle_core::session::{Racer, MAX_RACERS};
 use saddle_core::surfaces::{
     racer_label, SurfaceKind, SurfaceRun, SurfaceSpec, CLOUD_LEN, MAX_NOISE, MAX_SPEED, PRESETS,
 };
@@ -75,6 +74,19 @@ fn short(v: f64) -> String {
             .trim_end_matches('.')
             .to_string()
     }
+}
+
+/// The plot legend's short name (narrow screens): the optimizer's key and its non-default hyperparameters,
+/// `momentum lr 0.0005`; the page's table carries the full label.
+fn compact_label(r: &Racer) -> String {
+    let mut t = r.optimizer.key().to_string();
+    for p in r.optimizer.hyperparams() {
+        match r.hyper.get(p.name) {
+            Some(&v) if v != p.default => t.push_str(&format!(" {} {v}", p.name)),
+            _ => {}
+        }
+    }
+    t
 }
 
 /// The lab the page drives: `new SurfaceLab(query)`, then `advance(n)` per animation frame and the draw calls.
@@ -156,7 +168,7 @@ impl SurfaceLab {
                 let status = if r.diverged().is_some() {
                     "diverged".to_string()
                 } else {
-                    format!("f = {}", short(f))
+                    short(f)
                 };
                 Track {
                     path: r.trail().path().map(|p| (p.x[0], p.x[1])).collect(),
@@ -170,7 +182,7 @@ impl SurfaceLab {
                     legend: format!(
                         "{} {}: {status}",
                         SHAPES[i % SHAPES.len()],
-                        self.labels.get(i).map_or("", String::as_str)
+                        compact_label(r.racer())
                     ),
                     diverged: r.diverged().is_some(),
                 }
@@ -215,12 +227,6 @@ impl SurfaceLab {
         g.to_data(css_x * scale, css_y * scale)
             .map(|(x, y)| vec![x, y])
     }
-
-    /// Whether `key` names an optimizer of this build's catalog (the page's Newton-only hints).
-    #[wasm_bindgen(js_name = hasOptimizer)]
-    pub fn has_optimizer(key: &str) -> bool {
-        OptimizerKind::from_key(key).is_some()
-    }
 }
 
 #[cfg(test)]
@@ -261,6 +267,9 @@ mod tests {
         assert_eq!(s["fStar"], 0.0);
         assert_eq!(short(0.000123), "1.23e-4");
         assert_eq!(short(12.5), "12.5");
+        let mut r = Racer::with_defaults(saddle_core::optim::OptimizerKind::Momentum);
+        r.hyper.insert("lr".into(), 0.0005);
+        assert_eq!(compact_label(&r), "momentum lr 0.0005");
         Ok(())
     }
 }

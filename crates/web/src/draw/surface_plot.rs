@@ -217,10 +217,23 @@ pub fn draw_surface_plot(canvas: &HtmlCanvasElement, scene: &Scene<'_>) -> Resul
     s.clip(&rect);
     s.ctx.set_line_join("round");
     s.ctx.set_line_cap("round");
+    // With the cloud on, the path steps back (faint and thin) so the recent iterates read as a distribution.
+    let (halo, line, alpha) = if scene.cloud {
+        (0.0, 1.0, 0.3)
+    } else {
+        (4.0, 2.0, 1.0)
+    };
+    for t in scene.tracks {
+        let pts: Vec<(f64, f64)> = t.path.iter().map(|&p| px(p)).collect();
+        if halo > 0.0 {
+            stroke_path(&s, &pts, "rgba(255,255,255,0.8)", s.px(halo));
+        }
+        stroke_path(&s, &pts, &css(t.colour, alpha), s.px(line));
+    }
     if scene.cloud {
-        let side = s.px(3.0).round().max(2.0);
+        let side = s.px(4.0).round().max(2.0);
         for t in scene.tracks {
-            s.ctx.set_fill_style_str(&css(t.colour, 0.55));
+            s.ctx.set_fill_style_str(&css(t.colour, 0.75));
             for &p in &t.cloud {
                 let (x, y) = px(p);
                 s.ctx.fill_rect(
@@ -231,11 +244,6 @@ pub fn draw_surface_plot(canvas: &HtmlCanvasElement, scene: &Scene<'_>) -> Resul
                 );
             }
         }
-    }
-    for t in scene.tracks {
-        let pts: Vec<(f64, f64)> = t.path.iter().map(|&p| px(p)).collect();
-        stroke_path(&s, &pts, "rgba(255,255,255,0.8)", s.px(4.0));
-        stroke_path(&s, &pts, &css(t.colour, 1.0), s.px(2.0));
     }
     // The start: an ink ring with a dot.
     let (sx, sy) = px(scene.start);
