@@ -264,11 +264,12 @@ class OptimizerLabUI {
     }
   }
 
-  /** Forced (paused, resized): both charts. Running: the plot every frame, the f chart every other frame. */
+  /** Forced (paused, resized): both charts. Running: the plot every frame, the f chart every fourth frame (it
+   *  moves slowly and costs about as much as the plot). */
   #draw(force) {
     this.frameNo += 1;
     this.lab.drawSurface(this.plot);
-    if (force || this.frameNo % 2 === 0) this.lab.drawValues(this.chart);
+    if (force || this.frameNo % 4 === 0) this.lab.drawValues(this.chart);
     if (!this.drawn) {
       this.drawn = true;
       document.body.dataset.ready = '1';

@@ -76,6 +76,18 @@ fn short(v: f64) -> String {
     }
 }
 
+/// Every k-th point and the last one, at most about `max` points.
+fn decimate(points: &[(f64, f64)], max: usize) -> Vec<(f64, f64)> {
+    let stride = points.len().div_ceil(max.max(1)).max(1);
+    let mut out: Vec<(f64, f64)> = points.iter().copied().step_by(stride).collect();
+    if let Some(&last) = points.last() {
+        if out.last() != Some(&last) {
+            out.push(last);
+        }
+    }
+    out
+}
+
 /// The plot legend's short name (narrow screens): the optimizer's key and its non-default hyperparameters,
 /// `momentum lr 0.0005`; the page's table carries the full label.
 fn compact_label(r: &Racer) -> String {
@@ -201,11 +213,16 @@ impl SurfaceLab {
     /// Draws f (log f − f* when the surface has a minimum) against step for every optimizer.
     #[wasm_bindgen(js_name = drawValues)]
     pub fn draw_values(&self, canvas: &HtmlCanvasElement) -> Result<(), JsError> {
+        // About one point per two device pixels: the trail's 2 000 points per line would cost plotters ~4 ms.
+        let max_points = (canvas.width() as usize / 2).max(16);
         let points: Vec<Vec<(f64, f64)>> = self
             .run
             .runs()
             .iter()
-            .map(|r| r.trail().path().map(|p| (p.step as f64, p.f)).collect())
+            .map(|r| {
+                let all: Vec<(f64, f64)> = r.trail().path().map(|p| (p.step as f64, p.f)).collect();
+                decimate(&all, max_points)
+            })
             .collect();
         let series: Vec<Series> = points
             .iter()
@@ -270,6 +287,9 @@ mod tests {
         let mut r = Racer::with_defaults(saddle_core::optim::OptimizerKind::Momentum);
         r.hyper.insert("lr".into(), 0.0005);
         assert_eq!(compact_label(&r), "momentum lr 0.0005");
+        let pts: Vec<(f64, f64)> = (0..2049).map(|i| (f64::from(i), 1.0)).collect();
+        let d = decimate(&pts, 500);
+        assert!(d.len() <= 502 && d[0] == (0.0, 1.0) && d.last() == Some(&(2048.0, 1.0)));
         Ok(())
     }
 }

@@ -4,7 +4,7 @@
 //! it diverged), optionally the cloud of its last iterates, the start point, and a legend row above the plot with
 //! each optimizer's name and current f. Records the plot's geometry so the page can turn a click into (x, y).
 //!
-//! Cost per frame: the background is one `drawImage` of a cached buffer; six 2 000-point polylines and markers
+//! Cost per frame: the background is one `drawImage` of a cached offscreen canvas; six 2 000-point polylines and markers
 //! are canvas paths (≈ 1–2 ms in headless Chromium); the cloud adds one path of small squares per optimizer.
 
 use std::cell::RefCell;
@@ -13,13 +13,13 @@ use std::f64::consts::TAU;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use saddle_core::surfaces::Surface as Landscape;
-use wasm_bindgen::JsError;
-use web_sys::HtmlCanvasElement;
+use wasm_bindgen::{Clamped, JsCast, JsError};
+use web_sys::{HtmlCanvasElement, ImageData};
 
 use super::boundary::aspect_trim;
 use super::colour::{css, Rgb, INK};
 use super::contour::{self, Levels};
-use super::heatmap::{self, BlitMode};
+use super::heatmap;
 use super::legend::{self, Entry, Swatch};
 use super::{format_tick, hit, js_err, plot_err, Surface};
 
@@ -52,11 +52,18 @@ const MAX_GRID: usize = 720;
 type CacheKey = (String, Vec<u64>, [u64; 4], usize, usize);
 
 thread_local! {
-    /// Background buffers by surface, parameters, view and grid size (a few canvases at most).
-    static BACKGROUNDS: RefCell<Vec<(CacheKey, Vec<u8>)>> = const { RefCell::new(Vec::new()) };
+    /// Rendered backgrounds (an nx × ny canvas each) by surface, parameters, view and grid size: a frame then
+    /// costs one `drawImage`, not a 2 MB `putImageData`. A few canvases at most.
+    static BACKGROUNDS: RefCell<Vec<(CacheKey, HtmlCanvasElement)>> = const { RefCell::new(Vec::new()) };
 }
 
-fn background(surface: &Landscape, view: [f64; 4], nx: usize, ny: usize) -> Vec<u8> {
+/// The background of `surface` over `view` on an nx × ny grid, rendered once into an offscreen canvas.
+fn background(
+    surface: &Landscape,
+    view: [f64; 4],
+    nx: usize,
+    ny: usize,
+) -> Result<HtmlCanvasElement, JsError> {
     let key: CacheKey = (
         surface.kind().to_string(),
         surface.params().iter().map(|v| v.to_bits()).collect(),
@@ -64,25 +71,40 @@ fn background(surface: &Landscape, view: [f64; 4], nx: usize, ny: usize) -> Vec<
         nx,
         ny,
     );
-    if let Some(buf) = BACKGROUNDS.with(|c| {
+    if let Some(c) = BACKGROUNDS.with(|c| {
         c.borrow()
             .iter()
             .find(|(k, _)| *k == key)
-            .map(|(_, b)| b.clone())
+            .map(|(_, c)| c.clone())
     }) {
-        return buf;
+        return Ok(c);
     }
     let values = contour::sample(surface, view, nx, ny);
     let levels = Levels::fit(&values, surface.kind().log_levels(), surface.min_value());
-    let buf = contour::rgba(&values, nx, ny, &levels);
+    let rgba = contour::rgba(&values, nx, ny, &levels);
+    let canvas = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| JsError::new("no document for the surface background"))?
+        .create_element("canvas")
+        .map_err(|e| js_err("createElement", e))?
+        .dyn_into::<HtmlCanvasElement>()
+        .map_err(|_| JsError::new("created element is not a canvas"))?;
+    let (w, h) = (u32::try_from(nx)?, u32::try_from(ny)?);
+    canvas.set_width(w);
+    canvas.set_height(h);
+    let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), w, h)
+        .map_err(|e| js_err("ImageData", e))?;
+    heatmap::context_2d(&canvas)?
+        .put_image_data(&image, 0.0, 0.0)
+        .map_err(|e| js_err("putImageData", e))?;
     BACKGROUNDS.with(|c| {
         let mut c = c.borrow_mut();
         if c.len() >= 4 {
             c.remove(0);
         }
-        c.push((key, buf.clone()));
+        c.push((key, canvas.clone()));
     });
-    buf
+    Ok(canvas)
 }
 
 /// Adds marker `shape` of radius `r` centred at (x, y) to the current path.
@@ -190,14 +212,18 @@ pub fn draw_surface_plot(canvas: &HtmlCanvasElement, scene: &Scene<'_>) -> Resul
     }
     let nx = (rw as usize).min(MAX_GRID);
     let ny = ((rh as usize) * nx / (rw as usize)).clamp(1, MAX_GRID);
-    let rgba = background(scene.surface, view, nx, ny);
-    let dest = heatmap::Rect {
-        x: f64::from(rect.0.start),
-        y: f64::from(rect.1.start),
-        w: f64::from(rw),
-        h: f64::from(rh),
-    };
-    heatmap::blit(&s.ctx, &rgba, nx, ny, dest, BlitMode::Pixelated)?;
+    let bg = background(scene.surface, view, nx, ny)?;
+    s.ctx.save();
+    s.ctx.set_image_smoothing_enabled(false);
+    let drawn = s.ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
+        &bg,
+        f64::from(rect.0.start),
+        f64::from(rect.1.start),
+        f64::from(rw),
+        f64::from(rh),
+    );
+    s.ctx.restore();
+    drawn.map_err(|e| js_err("drawImage", e))?;
     let fmt = |v: &f64| format_tick(*v);
     let mut mesh = chart.configure_mesh();
     s.style_mesh(&mut mesh, false);
