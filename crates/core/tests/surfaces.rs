@@ -222,12 +222,12 @@ fn noise_carries_sgd_over_the_barrier_of_the_double_well() {
 
 #[test]
 fn every_catalog_optimizer_runs_on_every_surface() {
-    for &surface in SurfaceKind::ALL {
-        let racers: Vec<Racer> = OptimizerKind::ALL
-            .iter()
-            .take(6)
-            .map(|&k| Racer::with_defaults(k))
-            .collect();
+    // Six at a time (a lab's most) over the whole catalog, whatever it holds.
+    for (&surface, chunk) in SurfaceKind::ALL
+        .iter()
+        .flat_map(|s| OptimizerKind::ALL.chunks(6).map(move |c| (s, c)))
+    {
+        let racers: Vec<Racer> = chunk.iter().map(|&k| Racer::with_defaults(k)).collect();
         let mut run = SurfaceRun::new(&spec(surface, HALF, racers)).expect("valid");
         run.step(2000);
         for r in run.runs() {

@@ -2,7 +2,7 @@
 //! crossed by contour lines, as one RGBA buffer (pure, natively tested; blitted by [`super::surface_plot`]).
 //!
 //! Levels: on the non-negative surfaces with minimum 0 (quadratic, Rosenbrock, Beale, Himmelblau) they are
-//! log-spaced, three per decade of f − f* over six decades below the grid's largest value, so the valley floor
+//! log-spaced, three per decade of f − f* over five decades below the grid's largest value, so the valley floor
 //! keeps its structure next to walls 10⁵ high; on the others (saddles, double well) 20 even steps between the
 //! grid's extremes. Colours: viridis (perceptually uniform, readable with the common colour-vision deficiencies)
 //! faded to 38 % towards white, so the Okabe–Ito trajectories on top keep their contrast; a contour line is its
@@ -26,7 +26,7 @@ const FILL_STRENGTH: f64 = 0.38;
 const LINE_STRENGTH: f64 = 0.4;
 /// Log levels: lines per decade and decades shown below the largest value.
 const PER_DECADE: f64 = 3.0;
-const DECADES: f64 = 6.0;
+const DECADES: f64 = 5.0;
 /// Linear levels: bands between the extremes.
 const BANDS: f64 = 20.0;
 
