@@ -15,7 +15,7 @@ use crate::draw::colour::Rgb;
 use crate::draw::race::racer_colour;
 use crate::draw::surface_plot::{self, Scene, Track, SHAPES};
 use crate::draw::value_chart::{self, Series};
-use crate::draw::{device_scale, hit};
+use crate::draw::{device_scale, format_tick, hit};
 
 fn errors_json(errors: &[saddle_core::Error]) -> Vec<Value> {
     errors
@@ -61,19 +61,6 @@ fn num(v: f64) -> Value {
 
 fn hex(c: Rgb) -> String {
     format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2])
-}
-
-/// f for the legend: 4 significant digits, exponent form when tiny or huge.
-fn short(v: f64) -> String {
-    let a = v.abs();
-    if a != 0.0 && !(1e-3..1e5).contains(&a) {
-        format!("{v:.2e}")
-    } else {
-        format!("{:.4}", v)
-            .trim_end_matches('0')
-            .trim_end_matches('.')
-            .to_string()
-    }
 }
 
 /// Every k-th point and the last one, at most about `max` points.
@@ -180,7 +167,7 @@ impl SurfaceLab {
                 let status = if r.diverged().is_some() {
                     "diverged".to_string()
                 } else {
-                    short(f)
+                    format_tick(f)
                 };
                 Track {
                     path: r.trail().path().map(|p| (p.x[0], p.x[1])).collect(),
@@ -282,8 +269,6 @@ mod tests {
         assert!(s["racers"][0]["diverged"]["reason"].is_string(), "{s}");
         assert!(s["racers"][1]["diverged"].is_null());
         assert_eq!(s["fStar"], 0.0);
-        assert_eq!(short(0.000123), "1.23e-4");
-        assert_eq!(short(12.5), "12.5");
         let mut r = Racer::with_defaults(saddle_core::optim::OptimizerKind::Momentum);
         r.hyper.insert("lr".into(), 0.0005);
         assert_eq!(compact_label(&r), "momentum lr 0.0005");
