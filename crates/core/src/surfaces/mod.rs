@@ -6,15 +6,17 @@
 //! in x = Ay, where the student compares them (lecture 8: gradient descent depends on the parameterization).
 
 mod functions;
+mod racers;
 mod reparam;
 mod runner;
 mod spec;
 mod trail;
 
 pub use functions::{Eval, Hess, P2};
+pub use racers::racer_label;
 pub use reparam::{Reparam, ReparamPreset, MAX_ENTRY, PRESETS};
 pub use runner::{Divergence, RacerRun, SurfaceRun, ESCAPE_FACTOR};
-pub use spec::{racer_label, SurfaceSpec, MAX_NOISE, MAX_SPEED};
+pub use spec::{SurfaceSpec, MAX_NOISE, MAX_SPEED};
 pub use trail::{Trail, TrailPoint, CLOUD_LEN, MAX_TRAIL};
 
 use crate::keyed_enum;

@@ -4,8 +4,9 @@
 //! it diverged), optionally the cloud of its last iterates, the start point, and a legend row above the plot with
 //! each optimizer's name and current f. Records the plot's geometry so the page can turn a click into (x, y).
 //!
-//! Cost per frame: the background is one `drawImage` of a cached offscreen canvas; six 2 000-point polylines and markers
-//! are canvas paths (≈ 1–2 ms in headless Chromium); the cloud adds one path of small squares per optimizer.
+//! Cost per frame: the background is one `drawImage` of a cached offscreen canvas; six ≤ 2 048-point polylines,
+//! the markers and the legend row are canvas paths and text (the whole plot ≈ 3–4 ms in headless Chromium on a
+//! busy 2-core machine, `docs/BENCHMARKS.md`); with the cloud on, 400 small squares per optimizer.
 
 use std::cell::RefCell;
 use std::f64::consts::TAU;
