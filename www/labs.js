@@ -5,4 +5,5 @@
 export const LABS = [
   { id: 'playground', title: 'Playground', module: './playground.js' },
   { id: 'race', title: 'Race', module: './race-lab.js' },
+  { id: 'optimizers', title: 'Optimizers', module: './optimizer-lab.js' },
 ];

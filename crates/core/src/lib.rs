@@ -18,6 +18,7 @@ pub mod optim;
 pub mod registry;
 pub mod rng;
 pub mod session;
+pub mod surfaces;
 pub mod weight_noise;
 pub mod workloads;
 

@@ -9,6 +9,7 @@ mod diagram;
 pub mod draw;
 pub mod playground;
 pub mod race_lab;
+pub mod surface_lab;
 
 use saddle_core::config::Config;
 use serde_json::json;

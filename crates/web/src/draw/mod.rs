@@ -22,6 +22,7 @@
 
 pub mod boundary;
 pub mod colour;
+pub mod contour;
 pub mod diagram;
 pub mod heatmap;
 pub mod hit;
@@ -30,6 +31,8 @@ pub mod loss_chart;
 mod markers;
 pub mod race;
 pub mod scale;
+pub mod surface_plot;
+pub mod value_chart;
 
 use plotters::chart::MeshStyle;
 use plotters::coord::Shift;

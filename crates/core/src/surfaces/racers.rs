@@ -1,0 +1,108 @@
+//! The optimizers of an Optimizers-lab query: racer tokens (`adam/lr:0.003`, the Race lab's form) checked against
+//! the optimizer catalog generically (any key, any hyperparameter with its range), and their display names.
+
+use crate::optim::OptimizerKind;
+use crate::registry::Keyed;
+use crate::session::Racer;
+use crate::{Error, Result};
+
+/// A user value echoed in a message, cut to 40 characters so a hostile URL cannot flood the page.
+pub(super) fn cut(text: &str) -> String {
+    let mut s: String = text.chars().take(40).collect();
+    if text.chars().nth(40).is_some() {
+        s.push('…');
+    }
+    s
+}
+
+/// An error of the `racers` field naming the racer (1-based) and, when known, its optimizer.
+pub(super) fn racer_error(
+    i: usize,
+    kind: Option<OptimizerKind>,
+    message: impl std::fmt::Display,
+) -> Error {
+    let who = match kind {
+        Some(k) => format!("racer {} ({k})", i + 1),
+        None => format!("racer {}", i + 1),
+    };
+    Error::invalid("racers", format!("{who}: {message}"))
+}
+
+/// Checks one hyperparameter value against the catalog's range.
+pub(super) fn check_hyper(
+    i: usize,
+    kind: OptimizerKind,
+    name: &str,
+    v: f64,
+    shown: &str,
+) -> Result<()> {
+    let Some(p) = kind.hyperparams().iter().find(|p| p.name == name) else {
+        let names: Vec<&str> = kind.hyperparams().iter().map(|p| p.name).collect();
+        let msg = format!(
+            "\"{}\" is not a hyperparameter of {kind}; allowed: {}",
+            cut(name),
+            names.join(", ")
+        );
+        return Err(racer_error(i, Some(kind), msg));
+    };
+    let above = if p.min_inclusive {
+        v >= p.min
+    } else {
+        v > p.min
+    };
+    if v.is_finite() && above && v <= p.max {
+        return Ok(());
+    }
+    let open = if p.min_inclusive { '[' } else { '(' };
+    let msg = format!(
+        "{name}: {} is out of range; allowed {open}{}, {}]",
+        cut(shown),
+        p.min,
+        p.max
+    );
+    Err(racer_error(i, Some(kind), msg))
+}
+
+/// Parses one racer token (`adam/lr:0.003`): the racer with its readable parts, and the errors.
+pub(super) fn parse_racer(i: usize, token: &str) -> (Option<Racer>, Vec<Error>) {
+    let mut parts = token.split('/');
+    let key = parts.next().unwrap_or_default().trim();
+    let Some(kind) = OptimizerKind::from_key(key) else {
+        let msg = format!(
+            "unknown optimizer \"{}\"; allowed: {}",
+            cut(key),
+            OptimizerKind::keys_joined()
+        );
+        return (None, vec![racer_error(i, None, msg)]);
+    };
+    let mut racer = Racer::with_defaults(kind);
+    let mut errors = Vec::new();
+    for part in parts {
+        let Some((name, text)) = part.split_once(':') else {
+            let msg = format!("expected name:value, got \"{}\"", cut(part));
+            errors.push(racer_error(i, Some(kind), msg));
+            continue;
+        };
+        let (name, text) = (name.trim(), text.trim());
+        let v = text.parse::<f64>().unwrap_or(f64::NAN);
+        match check_hyper(i, kind, name, v, text) {
+            Ok(()) => {
+                racer.hyper.insert(name.to_string(), v);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    (Some(racer), errors)
+}
+
+/// A racer's display name: the optimizer's label and its non-default hyperparameters (`Adam, lr 0.05`).
+pub fn racer_label(r: &Racer) -> String {
+    let mut t = r.optimizer.label().to_string();
+    for p in r.optimizer.hyperparams() {
+        match r.hyper.get(p.name) {
+            Some(&v) if v != p.default => t.push_str(&format!(", {} {v}", p.name)),
+            _ => {}
+        }
+    }
+    t
+}
