@@ -22,7 +22,7 @@ try {
   await page.waitForFunction(() => document.body.dataset.ready === '1', null, { timeout: 60_000 });
   const rows = await page.evaluate(async ({ seconds, six }) => {
     const m = await import('./www/pkg/saddle_web.js');
-    const kinds = JSON.parse(m.catalog()).optimizers.map((o) => o.key);
+    const kinds = JSON.parse(m.catalog()).optimizers.filter((o) => o.network !== false).map((o) => o.key);
     /** Steps/s of `new RaceLab(q)`, after a warm-up, in chunks of 100 steps for `seconds`. */
     const rate = (q) => {
       const lab = new m.RaceLab(q);

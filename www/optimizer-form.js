@@ -56,9 +56,13 @@ export class OptimizerForm {
   }
 
   /** The query the controls describe (not validated). Keys in the canonical order, values as typed. */
-  toQuery() {
-    const racers = this.racers.map((r) => [r.kind, ...Object.entries(r.hyper)
+  #racersToken() {
+    return this.racers.map((r) => [r.kind, ...Object.entries(r.hyper)
       .filter(([, v]) => String(v).trim() !== '').map(([k, v]) => `${k}:${String(v).trim()}`)].join('/')).join(',');
+  }
+
+  toQuery() {
+    const racers = this.#racersToken();
     const parts = [];
     for (const [k, v] of this.state) {
       parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(String(v).trim()).replace(/%2C/gi, ',')}`);
@@ -125,6 +129,9 @@ export class OptimizerForm {
       // A new surface starts from its own defaults: drop the old surface's parameters and start.
       for (const p of s.params) this.state.delete(p.name);
       this.state.delete('start');
+      // Untouched default racers follow the surface's suggested learning rates; edited ones stay.
+      const next = this.surf.surfaces.find((x) => x.key === e.target.value);
+      if (next && this.#racersToken() === s.racers) this.racers = next.racers.split(',').map(parseRacer);
       this.#set('surface', e.target.value);
     } }, this.surf.surfaces.map((x) => h('option', { value: x.key, title: x.doc, selected: x.key === s.key }, x.label)));
     const params = s.params.map((p) => h('div', {},
@@ -194,16 +201,26 @@ export class OptimizerForm {
     const kind = h('select', { id: `opt-kind-${i}`, 'aria-label': `Optimizer ${i + 1}`,
       onchange: (e) => { this.racers[i] = { kind: e.target.value, hyper: {} }; this.#changed(); } },
     this.cat.optimizers.map((o) => h('option', { value: o.key, title: o.doc, selected: o.key === opt.key }, o.label)));
-    const params = opt.hyperparams.map((p) => h('label', { class: 'opt-hyper', title: p.doc },
-      h('span', {}, p.name),
-      h('input', { type: 'number', step: 'any', id: `opt-${i}-${p.name}`, 'aria-label': `Optimizer ${i + 1} ${p.label}`,
-        'aria-describedby': 'opt-error-racers', value: r.hyper[p.name] ?? String(p.default),
+    // Each optimizer's own hyperparameters, the lr schedule and the Langevin temperature (SGLD, for the cloud);
+    // the other shared ones (schedule details, gradient noise) only when the racer's link sets them.
+    const shown = (p) => !p.omitDefault || p.name === 'schedule' || p.name === 'temperature' || r.hyper[p.name] !== undefined;
+    const params = opt.hyperparams.filter(shown).map((p) => {
+      const choice = p.choices?.length > 0;
+      const fallback = choice ? p.choices[p.default] : String(p.default);
+      const common = { id: `opt-${i}-${p.name}`, 'aria-label': `Optimizer ${i + 1} ${p.label}`,
+        'aria-describedby': 'opt-error-racers',
         onchange: (e) => {
           const v = e.target.value.trim();
-          if (v === '' || Number(v) === p.default) delete this.racers[i].hyper[p.name];
+          if (v === '' || v === fallback || (!choice && Number(v) === p.default)) delete this.racers[i].hyper[p.name];
           else this.racers[i].hyper[p.name] = v;
           this.#changed();
-        } })));
+        } };
+      const value = r.hyper[p.name] ?? fallback;
+      const input = choice
+        ? h('select', common, p.choices.map((c) => h('option', { value: c, selected: c === value }, c)))
+        : h('input', { ...common, type: 'number', step: 'any', value });
+      return h('label', { class: 'opt-hyper', title: p.doc }, h('span', {}, p.name), input);
+    });
     const remove = h('button', { type: 'button', class: 'icon opt-remove', 'aria-label': `Remove optimizer ${i + 1}`,
       title: 'Remove', disabled: this.racers.length <= 1,
       onclick: () => { this.racers.splice(i, 1); this.#changed(); } }, '×');

@@ -180,3 +180,31 @@ fn labels_show_non_default_hyperparameters() {
     r.hyper.insert("lr".into(), 0.05);
     assert_eq!(racer_label(&r), "Adam, lr 0.05");
 }
+
+#[test]
+fn racers_take_choice_hyperparameters_and_the_joint_checks() {
+    let (s, errors) =
+        SurfaceSpec::from_query("racers=sgd/schedule:cosine/horizon:500,sgd/temperature:0.25");
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(s.racers[0].hyper["schedule"], 3.0);
+    assert!(s
+        .to_query()
+        .contains("racers=sgd/schedule:cosine/horizon:500,sgd/temperature:0.25"));
+    // M = [[1, 5], [5, 1]] is not positive definite: the error names the racer and the reason.
+    let (s, errors) = SurfaceSpec::from_query("racers=mahalanobis/m12:5");
+    let msg = errors
+        .iter()
+        .map(|e| e.to_string())
+        .collect::<Vec<_>>()
+        .join("; ");
+    assert!(msg.contains("racer 1") && msg.contains("positive"), "{msg}");
+    assert_eq!(s.racers.len(), 1, "the racer falls back to valid defaults");
+    assert!(s.validate().is_ok());
+    let (_, errors) = SurfaceSpec::from_query("racers=adam/schedule:linear");
+    let msg = errors
+        .iter()
+        .map(|e| e.to_string())
+        .collect::<Vec<_>>()
+        .join("; ");
+    assert!(msg.contains("cosine") && msg.contains("linear"), "{msg}");
+}

@@ -3,9 +3,10 @@
 //! the f-against-step chart and the click → (x, y) mapping. Nothing here panics on user input.
 
 use saddle_core::registry::Keyed;
-use saddle_core::session::{Racer, MAX_RACERS};
+use saddle_core::session::{racers_token, Racer, MAX_RACERS};
 use saddle_core::surfaces::{
-    racer_label, SurfaceKind, SurfaceRun, SurfaceSpec, CLOUD_LEN, MAX_NOISE, MAX_SPEED, PRESETS,
+    default_racers, racer_label, SurfaceKind, SurfaceRun, SurfaceSpec, CLOUD_LEN, MAX_NOISE,
+    MAX_SPEED, PRESETS,
 };
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
@@ -41,7 +42,7 @@ pub fn surface_catalog() -> String {
         .iter()
         .map(|&k| {
             json!({"key": k.key(), "label": k.label(), "doc": k.doc(), "params": k.params(), "view": k.view(),
-                   "start": k.start(), "logLevels": k.log_levels()})
+                   "start": k.start(), "logLevels": k.log_levels(), "racers": racers_token(&default_racers(k))})
         })
         .collect();
     json!({"surfaces": surfaces, "presets": PRESETS, "maxRacers": MAX_RACERS, "maxNoise": MAX_NOISE,

@@ -16,10 +16,11 @@ pub use functions::{Eval, Hess, P2};
 pub use racers::racer_label;
 pub use reparam::{Reparam, ReparamPreset, MAX_ENTRY, PRESETS};
 pub use runner::{Divergence, RacerRun, SurfaceRun, ESCAPE_FACTOR};
-pub use spec::{SurfaceSpec, MAX_NOISE, MAX_SPEED};
+pub use spec::{default_racers, SurfaceSpec, MAX_NOISE, MAX_SPEED};
 pub use trail::{Trail, TrailPoint, CLOUD_LEN, MAX_TRAIL};
 
 use crate::keyed_enum;
+use crate::optim::OptimizerKind;
 
 keyed_enum! {
     /// The surfaces of the Optimizers lab. Keys live in URLs: never rename one.
@@ -107,6 +108,26 @@ impl SurfaceKind {
             Self::Himmelblau => [-5.0, 5.0, -5.0, 5.0],
             Self::MonkeySaddle => [-2.0, 2.0, -2.0, 2.0],
             Self::DoubleWell => [-2.0, 2.0, -1.5, 1.5],
+        }
+    }
+
+    /// The learning rate the default racers use here instead of the catalog's (tuned for the networks), where
+    /// the catalog's would diverge or crawl: steep surfaces need smaller steps for SGD and momentum, and Adam,
+    /// whose step is about lr per coordinate, a larger one to cross the view in a few hundred steps.
+    ///
+    /// Chosen by a scan from the default start (1000 steps each, lr on a 1-2-5 grid): the largest stable lr
+    /// for SGD and momentum one notch down, Adam the first lr reaching f < 0.01. The saddles keep the
+    /// catalog's values: leaving the plot is their lesson.
+    pub fn suggested_lr(self, optimizer: OptimizerKind) -> Option<f64> {
+        use OptimizerKind::{Adam, Momentum, Sgd};
+        match (self, optimizer) {
+            (Self::Rosenbrock, Sgd) => Some(0.002),
+            (Self::Rosenbrock, Momentum) => Some(0.0005),
+            (Self::Rosenbrock, Adam) => Some(0.05),
+            (Self::Beale | Self::Himmelblau, Sgd) => Some(0.005),
+            (Self::Beale | Self::Himmelblau, Momentum) => Some(0.001),
+            (Self::Beale | Self::Himmelblau, Adam) => Some(0.02),
+            _ => None,
         }
     }
 

@@ -1,7 +1,7 @@
 //! The optimizers of an Optimizers-lab query: racer tokens (`adam/lr:0.003`, the Race lab's form) checked against
 //! the optimizer catalog generically (any key, any hyperparameter with its range), and their display names.
 
-use crate::optim::OptimizerKind;
+use crate::optim::{HyperParam, OptimizerKind};
 use crate::registry::Keyed;
 use crate::session::Racer;
 use crate::{Error, Result};
@@ -28,7 +28,7 @@ pub(super) fn racer_error(
     Error::invalid("racers", format!("{who}: {message}"))
 }
 
-/// Checks one hyperparameter value against the catalog's range.
+/// Checks one hyperparameter value with the catalog's own check (range, or a choice index).
 pub(super) fn check_hyper(
     i: usize,
     kind: OptimizerKind,
@@ -36,34 +36,35 @@ pub(super) fn check_hyper(
     v: f64,
     shown: &str,
 ) -> Result<()> {
-    let Some(p) = kind.hyperparams().iter().find(|p| p.name == name) else {
-        let names: Vec<&str> = kind.hyperparams().iter().map(|p| p.name).collect();
-        let msg = format!(
-            "\"{}\" is not a hyperparameter of {kind}; allowed: {}",
-            cut(name),
-            names.join(", ")
-        );
-        return Err(racer_error(i, Some(kind), msg));
-    };
-    let above = if p.min_inclusive {
-        v >= p.min
-    } else {
-        v > p.min
-    };
-    if v.is_finite() && above && v <= p.max {
-        return Ok(());
-    }
-    let open = if p.min_inclusive { '[' } else { '(' };
-    let msg = format!(
-        "{name}: {} is out of range; allowed {open}{}, {}]",
-        cut(shown),
-        p.min,
-        p.max
-    );
-    Err(racer_error(i, Some(kind), msg))
+    let p = hyper_param(i, kind, name)?;
+    p.check(v, shown).map_err(|e| racer_error(i, Some(kind), e))
 }
 
-/// Parses one racer token (`adam/lr:0.003`): the racer with its readable parts, and the errors.
+/// The catalog entry of hyperparameter `name` of `kind`, or an error listing the allowed names.
+fn hyper_param(i: usize, kind: OptimizerKind, name: &str) -> Result<&'static HyperParam> {
+    kind.hyperparams()
+        .iter()
+        .find(|p| p.name == name)
+        .ok_or_else(|| {
+            let names: Vec<&str> = kind.hyperparams().iter().map(|p| p.name).collect();
+            let msg = format!(
+                "\"{}\" is not a hyperparameter of {kind}; allowed: {}",
+                cut(name),
+                names.join(", ")
+            );
+            racer_error(i, Some(kind), msg)
+        })
+}
+
+/// The joint checks of a racer's hyperparameters (e.g. Mahalanobis' M positive definite).
+pub(super) fn check_racer(i: usize, r: &Racer) -> Result<()> {
+    r.optimizer
+        .check_hypers(&r.hyper)
+        .map_err(|e| racer_error(i, Some(r.optimizer), e))
+}
+
+/// Parses one racer token (`adam/lr:0.003`, `adam/schedule:cosine`): the racer with its readable parts, and
+/// the errors.
 pub(super) fn parse_racer(i: usize, token: &str) -> (Option<Racer>, Vec<Error>) {
     let mut parts = token.split('/');
     let key = parts.next().unwrap_or_default().trim();
@@ -83,13 +84,23 @@ pub(super) fn parse_racer(i: usize, token: &str) -> (Option<Racer>, Vec<Error>) 
             errors.push(racer_error(i, Some(kind), msg));
             continue;
         };
-        let (name, text) = (name.trim(), text.trim());
-        let v = text.parse::<f64>().unwrap_or(f64::NAN);
-        match check_hyper(i, kind, name, v, text) {
-            Ok(()) => {
+        let parsed = hyper_param(i, kind, name.trim()).and_then(|p| {
+            p.parse(text)
+                .map(|v| (p.name, v))
+                .map_err(|e| racer_error(i, Some(kind), e))
+        });
+        match parsed {
+            Ok((name, v)) => {
                 racer.hyper.insert(name.to_string(), v);
             }
             Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        if let Err(e) = check_racer(i, &racer) {
+            // The joint check failed: fall back to the defaults, which always pass it.
+            errors.push(e);
+            racer = Racer::with_defaults(kind);
         }
     }
     (Some(racer), errors)
@@ -100,7 +111,7 @@ pub fn racer_label(r: &Racer) -> String {
     let mut t = r.optimizer.label().to_string();
     for p in r.optimizer.hyperparams() {
         match r.hyper.get(p.name) {
-            Some(&v) if v != p.default => t.push_str(&format!(", {} {v}", p.name)),
+            Some(&v) if v != p.default => t.push_str(&format!(", {} {}", p.name, p.format(v))),
             _ => {}
         }
     }

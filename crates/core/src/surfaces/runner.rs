@@ -13,8 +13,9 @@ use crate::session::Racer;
 use crate::Result;
 
 /// A trajectory is stopped as diverged once it is farther from the view's centre than this many view
-/// half-widths (in x or in y): far enough that nothing on screen is lost, near enough to stop before overflow.
-pub const ESCAPE_FACTOR: f64 = 1000.0;
+/// half-widths (in x or in y): far enough that nothing on screen is lost, near enough that on the unbounded
+/// saddles the escaped run's f (about −100× the view's values) leaves the f chart readable for the others.
+pub const ESCAPE_FACTOR: f64 = 10.0;
 
 /// The random stream of the gradient noise (every racer draws the same sequence, so runs differ only by the
 /// optimizer).
@@ -152,7 +153,8 @@ impl SurfaceRun {
             .iter()
             .map(|r| RacerRun {
                 racer: r.clone(),
-                optimizer: Optimizer::new(r.optimizer, &r.hyper, 2),
+                // Every racer's update noise (SGLD, gradient noise) from the lab's seed: a link replays exactly.
+                optimizer: Optimizer::new(r.optimizer, &r.hyper, 2).with_seed(spec.seed),
                 y: y0,
                 step: 0,
                 trail: Trail::new(start),

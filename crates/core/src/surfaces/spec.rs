@@ -8,7 +8,7 @@
 //! (the Race lab's form, [`racers_token`]). Missing keys take their defaults (the surface's default start and
 //! parameters), so a changed surface needs only `surface=`. `lab` is ignored.
 
-use super::racers::{check_hyper, cut, parse_racer};
+use super::racers::{check_hyper, check_racer, cut, parse_racer};
 use super::reparam::Reparam;
 use super::{Surface, SurfaceKind, SurfaceParam};
 use crate::config::percent_decode;
@@ -56,14 +56,21 @@ const KEYS: [&str; 8] = [
     "surface", "start", "reparam", "racers", "noise", "seed", "spf", "cloud",
 ];
 
-fn default_racers() -> Vec<Racer> {
+/// SGD, momentum and Adam with the surface's suggested learning rates ([`SurfaceKind::suggested_lr`]).
+pub fn default_racers(surface: SurfaceKind) -> Vec<Racer> {
     [
         OptimizerKind::Sgd,
         OptimizerKind::Momentum,
         OptimizerKind::Adam,
     ]
     .into_iter()
-    .map(Racer::with_defaults)
+    .map(|kind| {
+        let mut r = Racer::with_defaults(kind);
+        if let Some(lr) = surface.suggested_lr(kind) {
+            r.hyper.insert("lr".into(), lr);
+        }
+        r
+    })
     .collect()
 }
 
@@ -130,7 +137,7 @@ impl SurfaceSpec {
             params: kind.default_params(),
             start: kind.start(),
             reparam: Reparam::IDENTITY.matrix(),
-            racers: default_racers(),
+            racers: default_racers(kind),
             noise: 0.0,
             seed: 1,
             speed: 2,
@@ -169,6 +176,7 @@ impl SurfaceSpec {
             for (name, &v) in &r.hyper {
                 errors.extend(check_hyper(i, r.optimizer, name, v, &v.to_string()).err());
             }
+            errors.extend(check_racer(i, r).err());
         }
         errors.extend(check_noise(self.noise, &self.noise.to_string()).err());
         errors.extend(check_speed(u64::from(self.speed), &self.speed.to_string()).err());
