@@ -9,7 +9,7 @@
 import { h, fmt, messageOf } from './dom.js';
 import { asJson, splitQuery } from './query.js';
 import { observeCanvases } from './canvas.js';
-import { Rate, StepBudget } from './loop.js';
+import { LabLoop } from './lab-loop.js';
 import { OptimizerForm } from './optimizer-form.js';
 
 /** Table refresh while running (ms). */
@@ -27,19 +27,30 @@ class OptimizerLabUI {
     this.ctx = ctx;
     this.lab = null;
     this.query = null;
-    this.running = false;
     this.active = true;
-    this.raf = 0;
     this.frameNo = 0;
     this.lastStats = 0;
     this.drawn = false;
-    this.budget = new StepBudget({ targetMs: 4, maxMs: 6 });
-    this.rate = new Rate();
-    this.perf = { k: 1, stepMs: 0, drawMs: 0, frameMs: 0, maxFrameMs: 0, stepsPerSec: null };
     this.surf = asJson(ctx.wasm.surfaceCatalog());
     this.form = new OptimizerForm(ctx.catalog, this.surf, { onChange: (q) => this.#onForm(q) });
     this.#build();
+    this.loop = new LabLoop({
+      button: this.playBtn,
+      budget: { targetMs: 4, maxMs: 6 },
+      advance: (k) => asJson(this.lab.advance(k)),
+      draw: (adv, now) => {
+        this.#draw(false);
+        if (now - this.lastStats > STATS_INTERVAL_MS) this.#refreshStats(now);
+      },
+      finished: (adv) => adv.allDiverged,
+      onPause: () => { this.#refreshStats();
+        this.#redraw(); },
+      onError: (e) => this.ctx.banner.show('Something went wrong while running the optimizers; paused:', [messageOf(e)]),
+    });
   }
+
+  get running() { return this.loop?.running ?? false; }
+  get perf() { return this.loop.perf; }
 
   #build() {
     const btn = (id, text, onclick, title) => h('button', { type: 'button', id, onclick, title }, text);
@@ -126,11 +137,9 @@ class OptimizerLabUI {
     this.form.setQuery(this.query);
     if (focused) document.getElementById(focused)?.focus();
     this.ctx.setHash('optimizers', this.query);
-    this.budget.reset();
-    this.budget.kMax = next.speed();
-    this.rate.clear();
+    this.loop.reset();
+    this.loop.budget.kMax = next.speed();
     this.legendRows = null;
-    this.perf.maxFrameMs = 0;
     this.#intro();
     this.#refreshStats();
     this.#redraw();
@@ -160,20 +169,11 @@ class OptimizerLabUI {
   // ---- running -----------------------------------------------------------------------------------------------
 
   play() {
-    if (this.running || !this.lab) return;
-    this.running = true;
-    this.playBtn.textContent = 'Pause';
-    this.playBtn.setAttribute('aria-pressed', 'true');
-    this.raf = requestAnimationFrame((t) => this.#frame(t));
+    if (this.lab) this.loop.play();
   }
 
   pause() {
-    this.running = false;
-    cancelAnimationFrame(this.raf);
-    this.playBtn.textContent = 'Play';
-    this.playBtn.setAttribute('aria-pressed', 'false');
-    this.#refreshStats();
-    this.#redraw();
+    this.loop.pause();
   }
 
   reset() {
@@ -196,35 +196,12 @@ class OptimizerLabUI {
     return this.lab ? asJson(this.lab.stats()) : null;
   }
 
-  #frame(now) {
-    if (!this.running || !this.lab) return;
-    const t0 = performance.now();
-    try {
-      const adv = asJson(this.budget.run((k) => this.lab.advance(k)));
-      this.perf.k = this.budget.k;
-      this.perf.stepMs = this.budget.lastMs;
-      this.rate.push(adv.step, now);
-      const t1 = performance.now();
-      this.#draw(false);
-      this.perf.drawMs = performance.now() - t1;
-      if (now - this.lastStats > STATS_INTERVAL_MS) this.#refreshStats(now);
-      if (adv.allDiverged) this.pause();
-    } catch (e) {
-      this.pause();
-      this.ctx.banner.show('Something went wrong while running the optimizers; paused:', [messageOf(e)]);
-      return;
-    }
-    this.perf.frameMs = performance.now() - t0;
-    this.perf.maxFrameMs = Math.max(this.perf.maxFrameMs, this.perf.frameMs);
-    if (this.running) this.raf = requestAnimationFrame((t) => this.#frame(t));
-  }
-
   #refreshStats(now = performance.now()) {
     this.lastStats = now;
     const s = this.stats();
     if (!s) return;
     this.stepEl.textContent = s.step.toLocaleString('en-US');
-    const rate = this.rate.perSecond();
+    const rate = this.loop.rate.perSecond();
     this.perf.stepsPerSec = rate;
     this.rateEl.textContent = this.running && rate ? Math.round(rate).toLocaleString('en-US') : '—';
     if (this.legendRows?.length !== s.racers.length) this.#buildLegend(s);

@@ -9,7 +9,7 @@
 import { h } from './dom.js';
 import { asJson, splitQuery } from './query.js';
 import { observeCanvases } from './canvas.js';
-import { Rate, StepBudget } from './loop.js';
+import { LabLoop } from './lab-loop.js';
 import { RaceForm } from './race-form.js';
 
 /** Legend / stats refresh while running (ms): the full-set losses cost a forward pass per network. */
@@ -40,22 +40,32 @@ class RaceLabUI {
     this.ctx = ctx;
     this.race = null;
     this.query = null;
-    this.running = false;
     this.active = true;
-    this.raf = 0;
     this.lastStats = 0;
     this.frameNo = 0;
     this.drawn = false;
-    this.budget = new StepBudget({ targetMs: 5, maxMs: 8 });
-    this.rate = new Rate();
-    this.perf = { k: 1, stepMs: 0, drawMs: 0, frameMs: 0, maxFrameMs: 0, stepsPerSec: null };
     this.modes = asJson(ctx.wasm.raceModes());
     this.form = new RaceForm(ctx.catalog, this.modes, {
       onChange: (q) => this.#onForm(q),
       copyFromPlayground: () => ctx.labQuery('playground'),
     });
     this.#build();
+    this.loop = new LabLoop({
+      button: this.playBtn,
+      budget: { targetMs: 5, maxMs: 8 },
+      advance: (k) => asJson(this.race.advance(k)),
+      draw: (adv, now) => {
+        this.#draw(false);
+        if (now - this.lastStats > STATS_INTERVAL_MS) this.#refreshStats(now);
+      },
+      finished: (adv) => adv.stopped || adv.diverged.every(Boolean),
+      onPause: () => { this.#redraw(); },
+      onError: (e) => this.ctx.banner.show('Something went wrong while racing; the race is paused:', [messageOf(e)]),
+    });
   }
+
+  get running() { return this.loop?.running ?? false; }
+  get perf() { return this.loop.perf; }
 
   #build() {
     const btn = (id, text, onclick, title) => h('button', { type: 'button', id, onclick, title }, text);
@@ -150,8 +160,7 @@ class RaceLabUI {
     this.query = next.query();
     this.form.setQuery(this.query);
     this.ctx.setHash('race', this.query);
-    this.budget.reset();
-    this.rate.clear();
+    this.loop.reset();
     this.legendRows = null;
     this.#layoutThumbs();
     this.#showMode();
@@ -218,19 +227,11 @@ class RaceLabUI {
   // ---- running -----------------------------------------------------------------------------------------------
 
   play() {
-    if (this.running || !this.race) return;
-    this.running = true;
-    this.playBtn.textContent = 'Pause';
-    this.playBtn.setAttribute('aria-pressed', 'true');
-    this.raf = requestAnimationFrame((t) => this.#frame(t));
+    if (this.race) this.loop.play();
   }
 
   pause() {
-    this.running = false;
-    cancelAnimationFrame(this.raf);
-    this.playBtn.textContent = 'Play';
-    this.playBtn.setAttribute('aria-pressed', 'false');
-    this.#redraw();
+    this.loop.pause();
   }
 
   reset() {
@@ -253,35 +254,12 @@ class RaceLabUI {
     return this.race ? asJson(this.race.stats()) : null;
   }
 
-  #frame(now) {
-    if (!this.running || !this.race) return;
-    const t0 = performance.now();
-    try {
-      const adv = asJson(this.budget.run((k) => this.race.advance(k)));
-      this.perf.k = this.budget.k;
-      this.perf.stepMs = this.budget.lastMs;
-      this.rate.push(adv.step, now);
-      const t1 = performance.now();
-      this.#draw(false);
-      this.perf.drawMs = performance.now() - t1;
-      if (now - this.lastStats > STATS_INTERVAL_MS) this.#refreshStats(now);
-      if (adv.stopped || adv.diverged.every(Boolean)) this.pause();
-    } catch (e) {
-      this.pause();
-      this.ctx.banner.show('Something went wrong while racing; the race is paused:', [messageOf(e)]);
-      return;
-    }
-    this.perf.frameMs = performance.now() - t0;
-    this.perf.maxFrameMs = Math.max(this.perf.maxFrameMs, this.perf.frameMs);
-    if (this.running) this.raf = requestAnimationFrame((t) => this.#frame(t));
-  }
-
   #refreshStats(now = performance.now()) {
     this.lastStats = now;
     const s = this.stats();
     if (!s) return;
     this.stepEl.textContent = s.step.toLocaleString('en-US');
-    const rate = this.rate.perSecond();
+    const rate = this.loop.rate.perSecond();
     this.perf.stepsPerSec = rate;
     this.rateEl.textContent = this.running && rate ? Math.round(rate).toLocaleString('en-US') : '—';
     if (this.legendRows?.length !== s.racers.length) this.#buildLegend(s);
