@@ -14,6 +14,7 @@ use web_sys::HtmlCanvasElement;
 
 use super::colour::{TEST_LINE, TRAIN_LINE};
 use super::legend::{self, Entry, Swatch};
+use super::step_chart::log_step_chart;
 use super::{finite_runs, format_tick, plot_err, rgba, Surface};
 
 /// Loss curves as plain data: `steps[i]` with `train[i]`, `test[i]` (equal lengths; extra entries are ignored).
@@ -167,37 +168,12 @@ pub fn draw_loss_chart(canvas: &HtmlCanvasElement, data: LossData<'_>) -> Result
     if s.is_tiny() {
         return Ok(());
     }
-    let (w, h) = (f64::from(s.width), f64::from(s.height));
     let v = view(data, (s.width as usize).max(2));
     let (lo, hi) = (10f64.powf(v.log_y.0), 10f64.powf(v.log_y.1));
-    let y_ticks = log_ticks(lo, hi, s.label_count(h, 40.0));
-    let n_x = s.label_count(w, 70.0);
-    let labels = |ticks: &[f64]| -> Vec<String> { ticks.iter().map(|&t| format_tick(t)).collect() };
-    let x_labels: Vec<String> = RangedCoordf64::from(v.x.0..v.x.1)
-        .key_points(n_x)
-        .into_iter()
-        .map(format_step)
-        .collect();
-    let frame = s.frame(&x_labels, &labels(&y_ticks));
-    let mut chart = s
-        .chart(&root, &frame, s.px(8.0))
-        .build_cartesian_2d(v.x.0..v.x.1, (lo..hi).log_scale().with_key_points(y_ticks))
-        .map_err(plot_err("loss chart layout"))?;
-    let rect = chart.plotting_area().get_pixel_range();
-    if rect.0.end - rect.0.start < 10 || rect.1.end - rect.1.start < 10 {
+    let Some(mut chart) = log_step_chart(&s, &root, v.x, (lo, hi), "loss", "loss chart")? else {
         return Ok(());
-    }
-    let x_fmt = |x: &f64| format_step(*x);
-    let y_fmt = |y: &f64| format_tick(*y);
-    let mut mesh = chart.configure_mesh();
-    s.style_mesh(&mut mesh, true);
-    mesh.x_labels(n_x)
-        .x_label_formatter(&x_fmt)
-        .y_label_formatter(&y_fmt)
-        .x_desc("step")
-        .y_desc("loss")
-        .draw()
-        .map_err(plot_err("loss chart axes"))?;
+    };
+    let rect = chart.plotting_area().get_pixel_range();
 
     let width = s.ipx(2.0);
     let to_value = |pts: &[(f64, f64)]| finite_runs(pts.iter().map(|&(x, y)| (x, 10f64.powf(y))));

@@ -31,6 +31,7 @@ pub mod loss_chart;
 mod markers;
 pub mod race;
 pub mod scale;
+mod step_chart;
 pub mod surface_plot;
 pub mod value_chart;
 

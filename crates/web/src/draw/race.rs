@@ -2,14 +2,13 @@
 //! dashed), and a decision-boundary thumbnail per racer (the boundary heatmap blitted over the whole canvas,
 //! training points on top, no axes: the big data plot of the Playground shows those).
 
-use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use wasm_bindgen::JsError;
 use web_sys::HtmlCanvasElement;
 
 use super::colour::{class_colour, Rgb, INK, OKABE_ITO};
-use super::loss_chart::{format_step, log_ticks};
-use super::{draw_markers, finite_runs, format_tick, heatmap, plot_err, rgba, Marker, Surface};
+use super::step_chart::log_step_chart;
+use super::{draw_markers, finite_runs, heatmap, plot_err, rgba, Marker, Surface};
 
 /// The colour of racer `i`: Okabe–Ito without yellow (too pale on white), blue first, cycling after six.
 pub fn racer_colour(i: usize) -> Rgb {
@@ -86,41 +85,16 @@ pub fn draw_race_chart(canvas: &HtmlCanvasElement, curves: &[Curve<'_>]) -> Resu
     if s.is_tiny() {
         return Ok(());
     }
-    let (w, h) = (f64::from(s.width), f64::from(s.height));
     let points: Vec<Vec<(f64, f64)>> = curves
         .iter()
         .map(|c| decimate(c, (s.width as usize).max(2)))
         .collect();
     let ((x0, x1), (ly0, ly1)) = ranges(&points);
     let (lo, hi) = (10f64.powf(ly0), 10f64.powf(ly1));
-    let y_ticks = log_ticks(lo, hi, s.label_count(h, 40.0));
-    let n_x = s.label_count(w, 70.0);
-    let x_labels: Vec<String> = RangedCoordf64::from(x0..x1)
-        .key_points(n_x)
-        .into_iter()
-        .map(format_step)
-        .collect();
-    let y_labels: Vec<String> = y_ticks.iter().map(|&t| format_tick(t)).collect();
-    let frame = s.frame(&x_labels, &y_labels);
-    let mut chart = s
-        .chart(&root, &frame, s.px(8.0))
-        .build_cartesian_2d(x0..x1, (lo..hi).log_scale().with_key_points(y_ticks))
-        .map_err(plot_err("race chart layout"))?;
-    let rect = chart.plotting_area().get_pixel_range();
-    if rect.0.end - rect.0.start < 10 || rect.1.end - rect.1.start < 10 {
+    let Some(mut chart) = log_step_chart(&s, &root, (x0, x1), (lo, hi), "loss", "race chart")?
+    else {
         return Ok(());
-    }
-    let x_fmt = |x: &f64| format_step(*x);
-    let y_fmt = |y: &f64| format_tick(*y);
-    let mut mesh = chart.configure_mesh();
-    s.style_mesh(&mut mesh, true);
-    mesh.x_labels(n_x)
-        .x_label_formatter(&x_fmt)
-        .y_label_formatter(&y_fmt)
-        .x_desc("step")
-        .y_desc("loss")
-        .draw()
-        .map_err(plot_err("race chart axes"))?;
+    };
     for (c, pts) in curves.iter().zip(&points) {
         let runs = finite_runs(pts.iter().copied());
         let style = rgba(c.colour, 1.0).stroke_width(s.ipx(c.width));

@@ -8,7 +8,8 @@ use wasm_bindgen::JsError;
 use web_sys::HtmlCanvasElement;
 
 use super::colour::Rgb;
-use super::loss_chart::{format_step, log_ticks};
+use super::loss_chart::format_step;
+use super::step_chart::log_step_chart;
 use super::{finite_runs, format_tick, plot_err, rgba, Surface};
 
 /// Smallest f − f* shown on the log axis (rounding makes a converged run touch 0).
@@ -100,22 +101,11 @@ pub fn draw_value_chart(
     let n_y = s.label_count(h, 36.0);
     if f_star.is_some() {
         let (lo, hi) = (10f64.powf(ya), 10f64.powf(yb));
-        let ticks = log_ticks(lo, hi, n_y);
-        let y_labels: Vec<String> = ticks.iter().map(|&t| format_tick(t)).collect();
-        let frame = s.frame(&x_labels, &y_labels);
-        let mut chart = s
-            .chart(&root, &frame, s.px(8.0))
-            .build_cartesian_2d(x0..x1, (lo..hi).log_scale().with_key_points(ticks))
-            .map_err(plot_err("value chart layout"))?;
-        let mut mesh = chart.configure_mesh();
-        s.style_mesh(&mut mesh, true);
-        mesh.x_labels(n_x)
-            .x_label_formatter(&x_fmt)
-            .y_label_formatter(&y_fmt)
-            .x_desc("step")
-            .y_desc("f − f*")
-            .draw()
-            .map_err(plot_err("value chart axes"))?;
+        let Some(mut chart) =
+            log_step_chart(&s, &root, (x0, x1), (lo, hi), "f − f*", "value chart")?
+        else {
+            return Ok(());
+        };
         lines(&s, &mut chart, series, &plotted, |y| 10f64.powf(y))?;
     } else {
         let y_labels: Vec<String> = RangedCoordf64::from(ya..yb)
