@@ -25,6 +25,30 @@ pub fn bench_autoencoder(warmup_s: f64, window_s: f64) -> Result<String, JsError
     })
 }
 
+/// Runs exactly `steps` steps of a workload ("T1", "T1b" or "T2") untimed and returns the mean loss of the
+/// last 10 steps: the driver `bench/wasm-steps.mjs` uses for instruction counts of the wasm build under
+/// `valgrind --tool=callgrind` (repeatable on a loaded machine, unlike timed windows).
+#[wasm_bindgen(js_name = runWorkloadSteps)]
+pub fn run_workload_steps(name: &str, steps: u32) -> Result<f64, JsError> {
+    let mut run: Box<dyn FnMut(u32) -> f64> = match name {
+        "T1" | "T1b" => {
+            let mut w = SpiralSgd::new(if name == "T1" { 10 } else { 100 });
+            Box::new(move |k| w.run(k))
+        }
+        "T2" => {
+            let mut w = Autoencoder::new();
+            Box::new(move |k| w.run(k))
+        }
+        other => {
+            return Err(JsError::new(&format!(
+                "unknown workload {other:?}: T1, T1b or T2"
+            )))
+        }
+    };
+    run(steps);
+    Ok(run(10))
+}
+
 /// The shared protocol around `run(k)` (k steps, returning their mean loss), timed by `performance.now()`.
 fn bench(
     name: &str,

@@ -196,6 +196,26 @@ pub(super) fn dot4(cols: [&[f32]; 4], x: &[f32]) -> [f32; 4] {
     })
 }
 
+/// ⟨col, x⟩ for a slice at least as long as x, with the arithmetic of one lane of [`dot4`] (hence the same
+/// bits): lanes of 4 accumulated in order, then (l0 + l1) + (l2 + l3), then the tail. For one dot product at a
+/// time, where [`dot4`]'s four accumulators and per-lane tails would be mostly wasted.
+#[inline(always)]
+pub(super) fn dot(col: &[f32], x: &[f32]) -> f32 {
+    let col = &col[..x.len()];
+    let (xs, cs) = (x.chunks_exact(4), col.chunks_exact(4));
+    let tail: f32 = cs
+        .remainder()
+        .iter()
+        .zip(xs.remainder())
+        .map(|(c, x)| c * x)
+        .sum();
+    let mut acc = F32x4::zero();
+    for (xc, cc) in xs.zip(cs) {
+        acc = acc + F32x4::load(cc) * F32x4::load(xc);
+    }
+    acc.sum() + tail
+}
+
 /// Writes the transpose of the column-major `rows × cols` matrix `src` into `dst` (resized to `rows · cols`), so
 /// that row i of `src` becomes the contiguous column i of `dst` (`cols × rows`, column-major). Works in 4 × 4
 /// blocks transposed in registers, sweeping down four source columns at a time: the reads stream, and the

@@ -5,6 +5,7 @@ use super::elementwise::{self, Objective};
 use super::kernels::{transpose, Gemm, Start, View};
 use super::noise::Noise;
 use super::optim::Optimizer32;
+use super::simd::F32x4;
 use super::sparse::{gemm_sparse, sampled_wt_d, Csc};
 use crate::dropout::{DropoutConfig, Masks};
 use crate::loss::Regularizer;
@@ -364,12 +365,7 @@ impl Net {
                 );
             }
             // ∂L/∂b_l = Σ over the batch of δ_l.
-            gb.fill(0.0);
-            for column in delta.chunks_exact(shape.fan_out) {
-                for (g, d) in gb.iter_mut().zip(column) {
-                    *g += d;
-                }
-            }
+            sum_columns(gb, delta);
             let w = &self.params[shape.weights()];
             if reg != Regularizer::None {
                 penalty += elementwise::penalty(reg, lambda, w);
@@ -396,5 +392,22 @@ impl Net {
             }
         }
         penalty
+    }
+}
+
+/// sums = Σ_j column j of the column-major `sums.len() × n` matrix `columns` (the bias gradient Σ_j δ_j),
+/// adding the columns in order, four rows at a time (the same sums as a scalar loop, which cost ~3 % more of a
+/// T1 step in wasm).
+fn sum_columns(sums: &mut [f32], columns: &[f32]) {
+    sums.fill(0.0);
+    for column in columns.chunks_exact(sums.len().max(1)) {
+        let mut s4 = sums.chunks_exact_mut(4);
+        let mut c4 = column.chunks_exact(4);
+        for (s, c) in (&mut s4).zip(&mut c4) {
+            (F32x4::load(s) + F32x4::load(c)).store(s);
+        }
+        for (s, c) in s4.into_remainder().iter_mut().zip(c4.remainder()) {
+            *s += c;
+        }
     }
 }

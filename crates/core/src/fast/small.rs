@@ -3,7 +3,7 @@
 //! transpose), B is read in place, and MR × NR tiles of C are built in registers; a single-row product is done
 //! as dot products or transposed, so its lanes run along the batch.
 
-use super::kernels::{dot4, transpose, Start, View};
+use super::kernels::{dot, transpose, Start, View};
 use super::packed::{MR, NR};
 use super::simd::F32x4;
 
@@ -55,7 +55,13 @@ pub(super) fn run(
         for j0 in (0..full_cols).step_by(NR) {
             small_tile::<NR>(c, m, columns, b, i0, j0, start);
         }
-        for j0 in full_cols..n {
+        // The last n mod 4 columns: a pair shares each load of A (T1's batch of 10 ends in one).
+        let mut j0 = full_cols;
+        if n - j0 >= 2 {
+            small_tile::<2>(c, m, columns, b, i0, j0, start);
+            j0 += 2;
+        }
+        if j0 < n {
             small_tile::<1>(c, m, columns, b, i0, j0, start);
         }
     }
@@ -102,8 +108,9 @@ fn small_tile<const COLS: usize>(
     }
 }
 
-/// C (1 × n) = start + a·B for a single row a and column-major B: four dot products at a time share each load
-/// of a (gathered into `scratch` first if A's entries are strided).
+/// C (1 × n) = start + a·B for a single row a and column-major B: one dot product per column of B (a gathered
+/// into `scratch` first if its entries are strided). A single-output layer's forward product, with k = its
+/// fan-in (8 in T1): one short dot each, cheaper than sharing loads of a across four columns and their tails.
 fn row_times_columns(
     c: &mut [f32],
     a: View<'_>,
@@ -120,18 +127,8 @@ fn row_times_columns(
             scratch
         }
     };
-    let column = |j: usize| &b.data[j * b.cs..j * b.cs + k];
-    let full = c.len() - c.len() % 4;
-    for j0 in (0..full).step_by(4) {
-        let dots = dot4(
-            [column(j0), column(j0 + 1), column(j0 + 2), column(j0 + 3)],
-            row,
-        );
-        for (j, dot) in (j0..).zip(dots) {
-            c[j] = start.scalar(&c[j..], 0) + dot;
-        }
-    }
-    for j in full..c.len() {
-        c[j] = start.scalar(&c[j..], 0) + dot4([column(j); 4], row)[0];
+    for (j, cj) in c.iter_mut().enumerate() {
+        let column = &b.data[j * b.cs..j * b.cs + k];
+        *cj = start.scalar(std::slice::from_ref(cj), 0) + dot(column, row);
     }
 }
