@@ -40,6 +40,14 @@ export class LabLoop {
     this.hooks.onPause?.();
   }
 
+  /** Show the step counter in `stepEl` and, while running, the measured steps/s in `rateEl`. */
+  showProgress(step, stepEl, rateEl) {
+    stepEl.textContent = step.toLocaleString('en-US');
+    const rate = this.rate.perSecond();
+    this.perf.stepsPerSec = rate;
+    rateEl.textContent = this.running && rate ? Math.round(rate).toLocaleString('en-US') : '—';
+  }
+
   /** A new run: forget the budget's calibration, the rate and the worst frame. */
   reset() {
     this.budget.reset();

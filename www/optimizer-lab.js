@@ -200,10 +200,7 @@ class OptimizerLabUI {
     this.lastStats = now;
     const s = this.stats();
     if (!s) return;
-    this.stepEl.textContent = s.step.toLocaleString('en-US');
-    const rate = this.loop.rate.perSecond();
-    this.perf.stepsPerSec = rate;
-    this.rateEl.textContent = this.running && rate ? Math.round(rate).toLocaleString('en-US') : '—';
+    this.loop.showProgress(s.step, this.stepEl, this.rateEl);
     if (this.legendRows?.length !== s.racers.length) this.#buildLegend(s);
     s.racers.forEach((r, i) => {
       const [f, x, y, status] = this.legendRows[i];

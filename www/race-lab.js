@@ -6,7 +6,7 @@
 //
 // Test hooks (on the object mount returns): race (the wasm RaceLab), query, perf, stepNow(n), stats().
 
-import { h } from './dom.js';
+import { h, messageOf } from './dom.js';
 import { asJson, splitQuery } from './query.js';
 import { observeCanvases } from './canvas.js';
 import { LabLoop } from './lab-loop.js';
@@ -28,10 +28,6 @@ function fmt(v, digits = 4) {
   if (v === null || v === undefined || !Number.isFinite(v)) return '—';
   const a = Math.abs(v);
   return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(2) : v.toPrecision(digits);
-}
-
-function messageOf(e) {
-  return e instanceof Error ? e.message : String(e);
 }
 
 class RaceLabUI {
@@ -258,10 +254,7 @@ class RaceLabUI {
     this.lastStats = now;
     const s = this.stats();
     if (!s) return;
-    this.stepEl.textContent = s.step.toLocaleString('en-US');
-    const rate = this.loop.rate.perSecond();
-    this.perf.stepsPerSec = rate;
-    this.rateEl.textContent = this.running && rate ? Math.round(rate).toLocaleString('en-US') : '—';
+    this.loop.showProgress(s.step, this.stepEl, this.rateEl);
     if (this.legendRows?.length !== s.racers.length) this.#buildLegend(s);
     // In place: only the numbers change while racing (no new nodes, so no layout beyond the text).
     s.racers.forEach((r, i) => {

@@ -24,7 +24,10 @@ use super::colour::{class_colour, Rgb, TRAIN_LINE};
 use super::heatmap::{self, BlitMode};
 use super::legend::{self, Entry, Swatch};
 use super::scale::{self, ColourScale};
-use super::{draw_markers, finite_runs, format_tick, hit, plot_err, rgba, Marker, Root, Surface};
+use super::{
+    draw_markers, finite_runs, format_tick, hit, linear_labels, plot_err, rgba, Marker, Root,
+    Surface,
+};
 
 /// A plotting area's pixel rectangle: x range, y range (device pixels, ends exclusive).
 type PixelRect = (std::ops::Range<i32>, std::ops::Range<i32>);
@@ -163,15 +166,8 @@ fn build<'a>(
 ) -> Result<Option<(Chart<'a>, PixelRect)>, JsError> {
     let (w, h) = (f64::from(s.width), f64::from(s.height));
     let (n_x, n_y) = (s.label_count(w, 60.0), s.label_count(h, 40.0));
-    let labels = |lo: f64, hi: f64, n: usize| -> Vec<String> {
-        RangedCoordf64::from(lo..hi)
-            .key_points(n)
-            .into_iter()
-            .map(format_tick)
-            .collect()
-    };
-    let x_labels = labels(domain[0], domain[1], n_x);
-    let y_labels = labels(domain[2], domain[3], n_y);
+    let x_labels = linear_labels(domain[0], domain[1], n_x, format_tick);
+    let y_labels = linear_labels(domain[2], domain[3], n_y, format_tick);
     let mut frame = s.frame(&x_labels, &y_labels);
     let (plot_left, full_w) = frame.plot_x(s.width);
     let gap = s.px(6.0);

@@ -298,6 +298,16 @@ pub(crate) fn finite_runs(points: impl IntoIterator<Item = (f64, f64)>) -> Vec<V
     runs
 }
 
+/// The labels plotters will draw for about `n` ticks on a linear axis over `lo..hi`, formatted by `format`
+/// (measured beforehand to size the label areas).
+pub(crate) fn linear_labels(lo: f64, hi: f64, n: usize, format: fn(f64) -> String) -> Vec<String> {
+    plotters::coord::types::RangedCoordf64::from(lo..hi)
+        .key_points(n)
+        .into_iter()
+        .map(format)
+        .collect()
+}
+
 /// Short tick label: up to 4 significant digits, no trailing zeros, exponent form for very small/large values.
 pub(crate) fn format_tick(v: f64) -> String {
     if !v.is_finite() {

@@ -169,30 +169,21 @@ pub fn draw_thumbnail(
             rect.y + (dy1 - y) / (dy1 - dy0) * rect.h,
         )
     };
-    match thumb {
-        Thumb::Binary(p) => {
-            let rgba = heatmap::binary_rgba(p, grid, grid).map_err(|e| JsError::new(&e))?;
-            heatmap::blit(
-                &s.ctx,
-                &rgba,
-                grid,
-                grid,
-                rect,
-                heatmap::BlitMode::Pixelated,
-            )?;
-        }
-        Thumb::MultiClass(k, p) => {
-            let rgba = heatmap::multiclass_rgba(p, grid, grid, *k).map_err(|e| JsError::new(&e))?;
-            heatmap::blit(
-                &s.ctx,
-                &rgba,
-                grid,
-                grid,
-                rect,
-                heatmap::BlitMode::Pixelated,
-            )?;
-        }
-        Thumb::Curve(..) => {}
+    let rgba = match thumb {
+        Thumb::Binary(p) => Some(heatmap::binary_rgba(p, grid, grid)),
+        Thumb::MultiClass(k, p) => Some(heatmap::multiclass_rgba(p, grid, grid, *k)),
+        Thumb::Curve(..) => None,
+    };
+    if let Some(rgba) = rgba {
+        let rgba = rgba.map_err(|e| JsError::new(&e))?;
+        heatmap::blit(
+            &s.ctx,
+            &rgba,
+            grid,
+            grid,
+            rect,
+            heatmap::BlitMode::Pixelated,
+        )?;
     }
     let n = xs.len().min(ys.len());
     let classes = labels.iter().copied().max().map_or(1, |m| m + 1);

@@ -9,7 +9,7 @@ use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsError;
 
 use super::loss_chart::{format_step, log_ticks};
-use super::{format_tick, plot_err, Root, Surface};
+use super::{format_tick, linear_labels, plot_err, Root, Surface};
 
 /// A chart with step on x and a log-scaled value on y.
 pub(crate) type LogStepChart<'a> =
@@ -29,11 +29,7 @@ pub(crate) fn log_step_chart<'a>(
     let (w, h) = (f64::from(s.width), f64::from(s.height));
     let y_ticks = log_ticks(y.0, y.1, s.label_count(h, 40.0));
     let n_x = s.label_count(w, 70.0);
-    let x_labels: Vec<String> = RangedCoordf64::from(x.0..x.1)
-        .key_points(n_x)
-        .into_iter()
-        .map(format_step)
-        .collect();
+    let x_labels = linear_labels(x.0, x.1, n_x, format_step);
     let y_labels: Vec<String> = y_ticks.iter().map(|&t| format_tick(t)).collect();
     let frame = s.frame(&x_labels, &y_labels);
     let mut chart = s

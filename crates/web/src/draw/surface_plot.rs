@@ -11,8 +11,6 @@
 use std::cell::RefCell;
 use std::f64::consts::TAU;
 
-use plotters::coord::types::RangedCoordf64;
-use plotters::prelude::*;
 use saddle_core::surfaces::Surface as Landscape;
 use wasm_bindgen::{Clamped, JsCast, JsError};
 use web_sys::{HtmlCanvasElement, ImageData};
@@ -22,7 +20,7 @@ use super::colour::{css, Rgb, INK};
 use super::contour::{self, Levels};
 use super::heatmap;
 use super::legend::{self, Entry, Swatch};
-use super::{format_tick, hit, js_err, plot_err, Surface};
+use super::{format_tick, hit, js_err, linear_labels, plot_err, Surface};
 
 /// One optimizer's drawing: its path and recent iterates in x, colour, marker shape index and legend text.
 #[derive(Debug, Clone)]
@@ -170,16 +168,9 @@ pub fn draw_surface_plot(canvas: &HtmlCanvasElement, scene: &Scene<'_>) -> Resul
     let view = scene.view;
     let (w, h) = (f64::from(s.width), f64::from(s.height));
     let (n_x, n_y) = (s.label_count(w, 60.0), s.label_count(h, 40.0));
-    let labels = |lo: f64, hi: f64, n: usize| -> Vec<String> {
-        RangedCoordf64::from(lo..hi)
-            .key_points(n)
-            .into_iter()
-            .map(format_tick)
-            .collect()
-    };
     let mut frame = s.frame(
-        &labels(view[0], view[1], n_x),
-        &labels(view[2], view[3], n_y),
+        &linear_labels(view[0], view[1], n_x, format_tick),
+        &linear_labels(view[2], view[3], n_y, format_tick),
     );
     let (plot_left, full_w) = frame.plot_x(s.width);
     let entries: Vec<Entry> = scene

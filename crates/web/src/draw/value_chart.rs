@@ -10,7 +10,7 @@ use web_sys::HtmlCanvasElement;
 use super::colour::Rgb;
 use super::loss_chart::format_step;
 use super::step_chart::log_step_chart;
-use super::{finite_runs, format_tick, plot_err, rgba, Surface};
+use super::{finite_runs, format_tick, linear_labels, plot_err, rgba, Surface};
 
 /// Smallest f − f* shown on the log axis (rounding makes a converged run touch 0).
 const FLOOR: f64 = 1e-16;
@@ -91,11 +91,6 @@ pub fn draw_value_chart(
         .collect();
     let ((x0, x1), (ya, yb)) = ranges(&plotted);
     let n_x = s.label_count(w, 70.0);
-    let x_labels: Vec<String> = RangedCoordf64::from(x0..x1)
-        .key_points(n_x)
-        .into_iter()
-        .map(format_step)
-        .collect();
     let x_fmt = |x: &f64| format_step(*x);
     let y_fmt = |y: &f64| format_tick(*y);
     let n_y = s.label_count(h, 36.0);
@@ -108,11 +103,8 @@ pub fn draw_value_chart(
         };
         lines(&s, &mut chart, series, &plotted, |y| 10f64.powf(y))?;
     } else {
-        let y_labels: Vec<String> = RangedCoordf64::from(ya..yb)
-            .key_points(n_y)
-            .into_iter()
-            .map(format_tick)
-            .collect();
+        let x_labels = linear_labels(x0, x1, n_x, format_step);
+        let y_labels = linear_labels(ya, yb, n_y, format_tick);
         let frame = s.frame(&x_labels, &y_labels);
         let mut chart = s
             .chart(&root, &frame, s.px(8.0))
