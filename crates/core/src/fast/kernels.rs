@@ -190,10 +190,11 @@ pub(super) fn dot4(cols: [&[f32]; 4], x: &[f32]) -> [f32; 4] {
             *a = *a + F32x4::load(&col[i..]) * xv;
         }
     }
-    std::array::from_fn(|u| {
-        let tail: f32 = (full..n).map(|i| cols[u][i] * x[i]).sum();
-        acc[u].sum() + tail
-    })
+    // acc[u].sum() for all four at once: after the transpose, lane u of (t0 + t1) + (t2 + t3) adds acc[u]'s
+    // lanes in exactly that order.
+    let [t0, t1, t2, t3] = F32x4::transpose(acc);
+    let tails: [f32; 4] = std::array::from_fn(|u| (full..n).map(|i| cols[u][i] * x[i]).sum());
+    (((t0 + t1) + (t2 + t3)) + F32x4::load(&tails)).to_array()
 }
 
 /// ⟨col, x⟩ for a slice at least as long as x, with the arithmetic of one lane of [`dot4`] (hence the same
@@ -239,6 +240,9 @@ pub fn transpose(dst: &mut Vec<f32>, src: &[f32], rows: usize, cols: usize) {
         }
     }
     // The ragged edges: rows beyond the last full block in every column, then the last columns.
+    if rows4 == rows && cols4 == cols {
+        return;
+    }
     for p in 0..cols {
         let from = if p < cols4 { rows4 } else { 0 };
         for i in from..rows {

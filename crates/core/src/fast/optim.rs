@@ -193,14 +193,20 @@ impl Optimizer32 {
             self.steps.push(prepare(block, state, self.count));
         }
         self.count += 1;
+        // A noiseless learning-rate step at the end of the chain (every catalog chain ends in one) is folded
+        // into the final add: p + (−lr·u) is the same two roundings as scaling first, in one pass instead of two.
+        let (blocks, scale) = match self.steps.split_last() {
+            Some((&Step::Lr { scale, sigma: 0.0 }, rest)) => (rest.len(), scale),
+            _ => (self.steps.len(), 1.0),
+        };
         let mut finite = true;
         for begin in (0..n).step_by(CHUNK) {
             let range = begin..(begin + CHUNK).min(n);
             let (uc, pc) = (&mut u[range.clone()], &params[range.clone()]);
-            for (step, state) in self.steps.iter().zip(self.states.iter_mut()) {
+            for (step, state) in self.steps[..blocks].iter().zip(self.states.iter_mut()) {
                 run(*step, state, range.clone(), uc, pc);
             }
-            finite &= add_checking_finite(uc, pc);
+            finite &= add_scaled_checking_finite(uc, pc, scale);
         }
         finite
     }
@@ -374,21 +380,21 @@ fn run(step: Step, state: &mut State, range: std::ops::Range<usize>, u: &mut [f3
     }
 }
 
-/// u ← p + u, returning whether every result is finite. 0·x is ±0 for finite x and NaN otherwise, so one
-/// vector sum of those decides, without a branch per element.
+/// u ← p + scale·u (scale 1 is exact: plain p + u), returning whether every result is finite. 0·x is ±0 for
+/// finite x and NaN otherwise, so one vector sum of those decides, without a branch per element.
 #[inline(always)]
-fn add_checking_finite(u: &mut [f32], p: &[f32]) -> bool {
-    let (mut probe, zero) = (F32x4::zero(), F32x4::zero());
+fn add_scaled_checking_finite(u: &mut [f32], p: &[f32], scale: f32) -> bool {
+    let (mut probe, zero, lanes) = (F32x4::zero(), F32x4::zero(), F32x4::splat(scale));
     let mut us = u.chunks_exact_mut(4);
     let mut ps = p.chunks_exact(4);
     for (uc, pc) in (&mut us).zip(&mut ps) {
-        let next = F32x4::load(pc) + F32x4::load(uc);
+        let next = F32x4::load(pc) + F32x4::load(uc) * lanes;
         probe = probe + next * zero;
         next.store(uc);
     }
     let mut finite = probe.sum() == 0.0;
     for (ui, pi) in us.into_remainder().iter_mut().zip(ps.remainder()) {
-        *ui += pi;
+        *ui = pi + *ui * scale;
         finite &= ui.is_finite();
     }
     finite

@@ -135,3 +135,21 @@ fn non_finite_proposals_are_reported() {
     assert!(sgd.propose(&mut u, &params));
     assert_eq!(u, [1.5, 2.5, f32::MAX, 0.0, 0.0, 0.0, -1.0]);
 }
+
+#[test]
+fn the_folded_learning_rate_step_rounds_as_scaling_first() {
+    // Plain SGD folds −lr·u into the final add; the result must be the two-pass p + (−lr·u) bit for bit.
+    let lr = 0.03f32;
+    let hyper = Hyper::from([("lr".to_string(), f64::from(lr))]);
+    let n = 105;
+    let mut sgd = Optimizer32::new(OptimizerKind::Sgd, &hyper, n);
+    let mut rng = seeded(3, 1);
+    let params: Vec<f32> = (0..n).map(|_| (uniform(&mut rng) - 0.5) as f32).collect();
+    let grad: Vec<f32> = (0..n).map(|_| (uniform(&mut rng) - 0.5) as f32).collect();
+    let mut u = grad.clone();
+    assert!(sgd.propose(&mut u, &params));
+    let scale = -(f64::from(lr) as f32);
+    for ((got, p), g) in u.iter().zip(&params).zip(&grad) {
+        assert_eq!(got.to_bits(), (p + g * scale).to_bits());
+    }
+}

@@ -3,7 +3,7 @@
 //! transpose), B is read in place, and MR × NR tiles of C are built in registers; a single-row product is done
 //! as dot products or transposed, so its lanes run along the batch.
 
-use super::kernels::{dot, transpose, Start, View};
+use super::kernels::{dot, dot4, transpose, Start, View};
 use super::packed::{MR, NR};
 use super::simd::F32x4;
 
@@ -65,6 +65,9 @@ pub(super) fn run(
             small_tile::<1>(c, m, columns, b, i0, j0, start);
         }
     }
+    if full_rows == m {
+        return;
+    }
     for (j, cj) in c.chunks_exact_mut(m).enumerate() {
         for i in full_rows..m {
             let mut acc = start.scalar(cj, i);
@@ -78,6 +81,8 @@ pub(super) fn run(
 
 /// C[i0 .. i0 + MR, j0 .. j0 + COLS] = start + A[i0 .. i0 + MR, ..] · B[.., j0 .. j0 + COLS] for a column-major
 /// A (`columns`, m × k) and B read in place: the tile stays in 2·COLS vector registers across the k loop.
+/// B's tile is sliced once before the loop (its columns when contiguous, else one row per step), so the loop
+/// checks one bound per step of p instead of one per element.
 #[inline(always)]
 fn small_tile<const COLS: usize>(
     c: &mut [f32],
@@ -88,18 +93,33 @@ fn small_tile<const COLS: usize>(
     j0: usize,
     start: Start<'_>,
 ) {
+    let k = b.rows;
     let mut acc = [[F32x4::zero(); 2]; COLS];
     for (j, tile) in acc.iter_mut().enumerate() {
         let col = &c[(j0 + j) * m..];
         *tile = [start.lanes(col, i0), start.lanes(col, i0 + 4)];
     }
-    for (p, ap) in columns.chunks_exact(m).enumerate() {
-        let (a0, a1) = (F32x4::load(&ap[i0..]), F32x4::load(&ap[i0 + 4..]));
-        for (j, tile) in acc.iter_mut().enumerate() {
-            let s = F32x4::splat(b.at(p, j0 + j));
-            tile[0] = tile[0] + a0 * s;
-            tile[1] = tile[1] + a1 * s;
+    if b.rs == 1 {
+        let mut tile_columns: [&[f32]; COLS] = [&[]; COLS];
+        for (j, column) in tile_columns.iter_mut().enumerate() {
+            *column = &b.data[(j0 + j) * b.cs..][..k];
         }
+        accumulate(&mut acc, columns, m, i0, k, |p| {
+            let mut row = [0.0; COLS];
+            for (v, column) in row.iter_mut().zip(&tile_columns) {
+                *v = column[p];
+            }
+            row
+        });
+    } else if b.cs == 1 {
+        accumulate(&mut acc, columns, m, i0, k, |p| {
+            let row = &b.data[p * b.rs + j0..][..COLS];
+            std::array::from_fn(|j| row[j])
+        });
+    } else {
+        accumulate(&mut acc, columns, m, i0, k, |p| {
+            std::array::from_fn(|j| b.at(p, j0 + j))
+        });
     }
     for (j, tile) in acc.iter().enumerate() {
         let start = (j0 + j) * m + i0;
@@ -108,9 +128,30 @@ fn small_tile<const COLS: usize>(
     }
 }
 
+/// acc[j] += A[i0 .. i0 + MR, p] · B[p, j0 + j] over p < k, `b_row(p)` giving B's tile row p.
+#[inline(always)]
+fn accumulate<const COLS: usize>(
+    acc: &mut [[F32x4; 2]; COLS],
+    columns: &[f32],
+    m: usize,
+    i0: usize,
+    k: usize,
+    b_row: impl Fn(usize) -> [f32; COLS],
+) {
+    for p in 0..k {
+        let ap = &columns[p * m + i0..][..8];
+        let (a0, a1) = (F32x4::load(ap), F32x4::load(&ap[4..]));
+        for (tile, bv) in acc.iter_mut().zip(b_row(p)) {
+            let s = F32x4::splat(bv);
+            tile[0] = tile[0] + a0 * s;
+            tile[1] = tile[1] + a1 * s;
+        }
+    }
+}
+
 /// C (1 × n) = start + a·B for a single row a and column-major B: one dot product per column of B (a gathered
-/// into `scratch` first if its entries are strided). A single-output layer's forward product, with k = its
-/// fan-in (8 in T1): one short dot each, cheaper than sharing loads of a across four columns and their tails.
+/// into `scratch` first if its entries are strided), four columns at a time. A single-output layer's forward
+/// product, with k = its fan-in (8 in T1): short dots, cheaper than sharing loads of a across four columns.
 fn row_times_columns(
     c: &mut [f32],
     a: View<'_>,
@@ -127,8 +168,20 @@ fn row_times_columns(
             scratch
         }
     };
-    for (j, cj) in c.iter_mut().enumerate() {
-        let column = &b.data[j * b.cs..j * b.cs + k];
-        *cj = start.scalar(std::slice::from_ref(cj), 0) + dot(column, row);
+    let column = |j: usize| &b.data[j * b.cs..j * b.cs + k];
+    let done = c.len() - c.len() % 4;
+    let quads = c.chunks_exact_mut(4);
+    for (q, cq) in quads.enumerate() {
+        let j = 4 * q;
+        let dots = dot4(
+            [column(j), column(j + 1), column(j + 2), column(j + 3)],
+            row,
+        );
+        for (cj, d) in cq.iter_mut().zip(dots) {
+            *cj = start.scalar(std::slice::from_ref(cj), 0) + d;
+        }
+    }
+    for (j, cj) in c.iter_mut().enumerate().skip(done) {
+        *cj = start.scalar(std::slice::from_ref(cj), 0) + dot(column(j), row);
     }
 }
