@@ -128,7 +128,8 @@ fn small_tile<const COLS: usize>(
     }
 }
 
-/// acc[j] += A[i0 .. i0 + MR, p] · B[p, j0 + j] over p < k, `b_row(p)` giving B's tile row p.
+/// acc[j] += A[i0 .. i0 + MR, p] · B[p, j0 + j] over p < k, `b_row(p)` giving B's tile row p. A one-panel A
+/// (m = MR, every layer of width 8) is walked as `[f32; 8]` chunks, with no bounds check per step.
 #[inline(always)]
 fn accumulate<const COLS: usize>(
     acc: &mut [[F32x4; 2]; COLS],
@@ -138,13 +139,23 @@ fn accumulate<const COLS: usize>(
     k: usize,
     b_row: impl Fn(usize) -> [f32; COLS],
 ) {
-    for p in 0..k {
-        let ap = &columns[p * m + i0..][..8];
-        let (a0, a1) = (F32x4::load(ap), F32x4::load(&ap[4..]));
+    let step = |acc: &mut [[F32x4; 2]; COLS], ap: &[f32; 8], p: usize| {
+        let (a0, a1) = (F32x4::load(&ap[..4]), F32x4::load(&ap[4..]));
         for (tile, bv) in acc.iter_mut().zip(b_row(p)) {
             let s = F32x4::splat(bv);
             tile[0] = tile[0] + a0 * s;
             tile[1] = tile[1] + a1 * s;
+        }
+    };
+    if m == MR {
+        for (p, ap) in columns.as_chunks::<8>().0.iter().take(k).enumerate() {
+            step(acc, ap, p);
+        }
+    } else {
+        for p in 0..k {
+            if let Some(ap) = columns[p * m + i0..].first_chunk::<8>() {
+                step(acc, ap, p);
+            }
         }
     }
 }
