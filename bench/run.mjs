@@ -242,7 +242,6 @@ if (pkgDir.startsWith('..') || !existsSync(path.join(REPO_ROOT, pkgDir, 'saddle_
 
 const loadBefore = os.loadavg().map((x) => x.toFixed(2)).join(' ');
 const rows = [];
-rows.push(...runNative());
 
 const server = await startServer();
 let userAgent = '';
@@ -277,6 +276,10 @@ try {
 } finally {
   await server.close();
 }
+// Native last: the browser runner that came right after this CPU-heavy minute measured low (T1 Saddle wasm 4.0–6.1 M
+// in six runs against 5.0–8.1 M, median 7.3 M, in twelve runs without it on 2026-11-28), so no browser
+// runner follows it now. The summary table picks rows by runner; only the all-runs listing shows native last.
+rows.push(...runNative());
 
 // The user agent says 156.0.0.0 (UA reduction); the binary knows its full version.
 const chromium =
