@@ -11,12 +11,16 @@ export class LabLoop {
    * @param {(k: number) => object} o.advance runs k steps, returns the advance report (with `step`)
    * @param {(adv: object, now: number) => void} o.draw draws after one frame's steps
    * @param {(adv: object) => boolean} o.finished true when the run cannot go on (the loop pauses)
+   * @param {{everyMs: number, show: () => void}} o.stats the lab's numbers: shown by `refreshStats()`, and while
+   *   running after a frame's drawing at most once per `everyMs`
    * @param {() => void} [o.onPause] after pausing (e.g. redraw at full quality)
    * @param {(e: unknown) => void} o.onError a frame threw: the loop has paused; tell the user
    */
-  constructor({ button, budget, advance, draw, finished, onPause, onError }) {
+  constructor({ button, budget, advance, draw, finished, stats, onPause, onError }) {
     this.button = button;
     this.hooks = { advance, draw, finished, onPause, onError };
+    this.stats = stats;
+    this.lastStats = 0;
     this.budget = new StepBudget(budget);
     this.rate = new Rate();
     this.perf = { k: 1, stepMs: 0, drawMs: 0, frameMs: 0, maxFrameMs: 0, stepsPerSec: null };
@@ -48,6 +52,12 @@ export class LabLoop {
     rateEl.textContent = this.running && rate ? Math.round(rate).toLocaleString('en-US') : '—';
   }
 
+  /** Show the lab's numbers now (and restart the interval of the running refreshes). */
+  refreshStats(now = performance.now()) {
+    this.lastStats = now;
+    this.stats.show();
+  }
+
   /** A new run: forget the budget's calibration, the rate and the worst frame. */
   reset() {
     this.budget.reset();
@@ -65,6 +75,7 @@ export class LabLoop {
       this.rate.push(adv.step, now);
       const t1 = performance.now();
       this.hooks.draw(adv, now);
+      if (now - this.lastStats > this.stats.everyMs) this.refreshStats(now);
       this.perf.drawMs = performance.now() - t1;
       if (this.hooks.finished(adv)) this.pause();
     } catch (e) {

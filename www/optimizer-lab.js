@@ -29,7 +29,6 @@ class OptimizerLabUI {
     this.query = null;
     this.active = true;
     this.frameNo = 0;
-    this.lastStats = 0;
     this.drawn = false;
     this.surf = asJson(ctx.wasm.surfaceCatalog());
     this.form = new OptimizerForm(ctx.catalog, this.surf, { onChange: (q) => this.#onForm(q) });
@@ -38,13 +37,13 @@ class OptimizerLabUI {
       button: this.playBtn,
       budget: { targetMs: 4, maxMs: 6 },
       advance: (k) => asJson(this.lab.advance(k)),
-      draw: (adv, now) => {
-        this.#draw(false);
-        if (now - this.lastStats > STATS_INTERVAL_MS) this.#refreshStats(now);
-      },
+      draw: () => this.#draw(false),
       finished: (adv) => adv.allDiverged,
-      onPause: () => { this.#refreshStats();
-        this.#redraw(); },
+      stats: { everyMs: STATS_INTERVAL_MS, show: () => this.#showStats() },
+      onPause: () => {
+        this.loop.refreshStats();
+        this.#redraw();
+      },
       onError: (e) => this.ctx.banner.show('Something went wrong while running the optimizers; paused:', [messageOf(e)]),
     });
   }
@@ -141,7 +140,7 @@ class OptimizerLabUI {
     this.loop.budget.kMax = next.speed();
     this.legendRows = null;
     this.#intro();
-    this.#refreshStats();
+    this.loop.refreshStats();
     this.#redraw();
     if (wasRunning) this.play();
     return true;
@@ -187,7 +186,7 @@ class OptimizerLabUI {
     if (!this.lab) return null;
     if (this.running) this.pause();
     this.lab.advance(n);
-    this.#refreshStats();
+    this.loop.refreshStats();
     this.#redraw();
     return this.stats();
   }
@@ -196,8 +195,7 @@ class OptimizerLabUI {
     return this.lab ? asJson(this.lab.stats()) : null;
   }
 
-  #refreshStats(now = performance.now()) {
-    this.lastStats = now;
+  #showStats() {
     const s = this.stats();
     if (!s) return;
     this.loop.showProgress(s.step, this.stepEl, this.rateEl);

@@ -37,7 +37,6 @@ class RaceLabUI {
     this.race = null;
     this.query = null;
     this.active = true;
-    this.lastStats = 0;
     this.frameNo = 0;
     this.drawn = false;
     this.modes = asJson(ctx.wasm.raceModes());
@@ -50,11 +49,9 @@ class RaceLabUI {
       button: this.playBtn,
       budget: { targetMs: 5, maxMs: 8 },
       advance: (k) => asJson(this.race.advance(k)),
-      draw: (adv, now) => {
-        this.#draw(false);
-        if (now - this.lastStats > STATS_INTERVAL_MS) this.#refreshStats(now);
-      },
+      draw: () => this.#draw(false),
       finished: (adv) => adv.stopped || adv.diverged.every(Boolean),
+      stats: { everyMs: STATS_INTERVAL_MS, show: () => this.#showStats() },
       onPause: () => { this.#redraw(); },
       onError: (e) => this.ctx.banner.show('Something went wrong while racing; the race is paused:', [messageOf(e)]),
     });
@@ -161,7 +158,7 @@ class RaceLabUI {
     this.#layoutThumbs();
     this.#showMode();
     this.#report();
-    this.#refreshStats();
+    this.loop.refreshStats();
     this.#redraw();
     if (wasRunning) this.play();
     return true;
@@ -241,7 +238,7 @@ class RaceLabUI {
     if (!this.race) return null;
     if (this.running) this.pause();
     this.race.advance(n);
-    this.#refreshStats();
+    this.loop.refreshStats();
     this.#redraw();
     return this.stats();
   }
@@ -250,8 +247,7 @@ class RaceLabUI {
     return this.race ? asJson(this.race.stats()) : null;
   }
 
-  #refreshStats(now = performance.now()) {
-    this.lastStats = now;
+  #showStats() {
     const s = this.stats();
     if (!s) return;
     this.loop.showProgress(s.step, this.stepEl, this.rateEl);

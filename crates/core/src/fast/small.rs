@@ -153,9 +153,10 @@ fn accumulate<const COLS: usize>(
         }
     } else {
         for p in 0..k {
-            if let Some(ap) = columns[p * m + i0..].first_chunk::<8>() {
-                step(acc, ap, p);
-            }
+            let Some(ap) = columns[p * m + i0..].first_chunk::<8>() else {
+                panic!("column {p} of A has fewer than i0 + 8 = {} rows", i0 + 8);
+            };
+            step(acc, ap, p);
         }
     }
 }
